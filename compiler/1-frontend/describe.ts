@@ -1,0 +1,57 @@
+// Names of syntax for diagnostics: "a for loop", not "ForStatement".
+import * as ts from "typescript";
+
+const STATEMENTS: Partial<Record<ts.SyntaxKind, string>> = {
+  [ts.SyntaxKind.IfStatement]: "an if statement",
+  [ts.SyntaxKind.ForStatement]: "a for loop",
+  [ts.SyntaxKind.ForInStatement]: "a for…in loop",
+  [ts.SyntaxKind.ForOfStatement]: "a for…of loop",
+  [ts.SyntaxKind.WhileStatement]: "a while loop",
+  [ts.SyntaxKind.DoStatement]: "a do…while loop",
+  [ts.SyntaxKind.SwitchStatement]: "a switch statement",
+  [ts.SyntaxKind.TryStatement]: "try/catch",
+  [ts.SyntaxKind.ThrowStatement]: "throw",
+  [ts.SyntaxKind.Block]: "a nested block",
+  [ts.SyntaxKind.BreakStatement]: "break",
+  [ts.SyntaxKind.ContinueStatement]: "continue",
+  [ts.SyntaxKind.LabeledStatement]: "a labeled statement",
+  [ts.SyntaxKind.FunctionDeclaration]: "a nested function",
+  [ts.SyntaxKind.ClassDeclaration]: "a class declaration",
+  [ts.SyntaxKind.WithStatement]: "with",
+};
+
+const EXPRESSIONS: Partial<Record<ts.SyntaxKind, string>> = {
+  [ts.SyntaxKind.StringLiteral]: "a string",
+  [ts.SyntaxKind.NoSubstitutionTemplateLiteral]: "a string",
+  [ts.SyntaxKind.TemplateExpression]: "a template string",
+  [ts.SyntaxKind.TrueKeyword]: "a boolean",
+  [ts.SyntaxKind.FalseKeyword]: "a boolean",
+  [ts.SyntaxKind.NullKeyword]: "null",
+  [ts.SyntaxKind.BigIntLiteral]: "a bigint",
+  [ts.SyntaxKind.ConditionalExpression]: "a conditional expression (?:)",
+  [ts.SyntaxKind.ArrayLiteralExpression]: "an array literal",
+  [ts.SyntaxKind.ObjectLiteralExpression]: "an object literal",
+  [ts.SyntaxKind.ElementAccessExpression]: "indexing (a[i])",
+  [ts.SyntaxKind.PropertyAccessExpression]: "a property access",
+  [ts.SyntaxKind.ArrowFunction]: "a function expression",
+  [ts.SyntaxKind.FunctionExpression]: "a function expression",
+  [ts.SyntaxKind.NewExpression]: "new",
+  [ts.SyntaxKind.ThisKeyword]: "this",
+  [ts.SyntaxKind.AwaitExpression]: "await",
+  [ts.SyntaxKind.YieldExpression]: "yield",
+  [ts.SyntaxKind.TypeOfExpression]: "typeof",
+  [ts.SyntaxKind.DeleteExpression]: "delete",
+  [ts.SyntaxKind.VoidExpression]: "void",
+  [ts.SyntaxKind.PostfixUnaryExpression]: "++/-- inside an expression",
+  [ts.SyntaxKind.TaggedTemplateExpression]: "a tagged template",
+  [ts.SyntaxKind.RegularExpressionLiteral]: "a regular expression",
+};
+
+export function describeStatement(st: ts.Statement): string {
+  return STATEMENTS[st.kind] ?? `the statement kind ${ts.SyntaxKind[st.kind]}`;
+}
+
+export function describeExpression(e: ts.Expression): string {
+  if (ts.isPrefixUnaryExpression(e)) return "++/-- inside an expression";
+  return EXPRESSIONS[e.kind] ?? `the expression kind ${ts.SyntaxKind[e.kind]}`;
+}

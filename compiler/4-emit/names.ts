@@ -1,0 +1,67 @@
+// Names in generated code, stable and readable (Tangent's Namer): a user's variable keeps its
+// name (`q`), its later assignments get `_2`, `_3`; temporaries are `t1, t2, …` in forward
+// order; a temporary result is `out`; adjoints are `d` + the primal's name (`dq`, `dt3`,
+// `dout`). Every name the function mentions is reserved first; on a collision the suffix
+// `_2`, `_3`… is added — never a random one, so identical input gives identical output.
+import type { Func, ValueId } from "../ir/types.js";
+
+export class Namer {
+  private readonly taken = new Set<string>();
+
+  constructor(reserved: Iterable<string>) {
+    for (const r of reserved) this.taken.add(r);
+  }
+
+  /** Marks a name as used without handing it out. */
+  reserve(name: string): void {
+    this.taken.add(name);
+  }
+
+  /** Claims `base`, or `base_2`, `base_3`, … if it is taken. */
+  claim(base: string): string {
+    let name = base;
+    for (let n = 2; this.taken.has(name); n++) name = `${base}_${n}`;
+    this.taken.add(name);
+    return name;
+  }
+}
+
+export interface FunctionNames {
+  value: Map<ValueId, string>;
+  adjoint: Map<ValueId, string>;
+  grad: string;
+  seed: string;
+}
+
+/**
+ * Names for one generated function. `visible` lists the values that appear in the output (as
+ * a const of the forward sweep or as an adjoint), in forward order; `userNames` are all
+ * identifiers of the user's function (reserved so temporaries never shadow them).
+ */
+export function nameFunction(f: Func, visible: ValueId[], withAdjoint: Set<ValueId>, userNames: Set<string>, globals: Iterable<string>): FunctionNames {
+  // user names and globals are reserved, then handed out to their owners in order
+  const namer = new Namer(globals);
+  const value = new Map<ValueId, string>();
+  for (const p of f.params) value.set(p.value, namer.claim(p.name));
+  const userOrder = visible.filter((id) => f.values[id].hint !== "");
+  // first assignments keep the user's name; later ones are suffixed
+  for (const id of userOrder) {
+    const hint = f.values[id].hint;
+    if (![...value.values()].includes(hint)) value.set(id, namer.claim(hint));
+  }
+  for (const u of userNames) namer.reserve(u);
+  const grad = namer.claim("grad");
+  const seed = namer.claim("seed");
+  for (const id of userOrder) if (!value.has(id)) value.set(id, namer.claim(f.values[id].hint));
+  const resultId = f.result.kind === "value" ? f.result.id : -1;
+  let temps = 0;
+  for (const id of visible) {
+    if (value.has(id)) continue;
+    value.set(id, id === resultId ? namer.claim("out") : namer.claim(`t${++temps}`));
+  }
+  const adjoint = new Map<ValueId, string>();
+  for (const id of [...f.params.map((p) => p.value), ...visible]) {
+    if (withAdjoint.has(id) && !adjoint.has(id)) adjoint.set(id, namer.claim(`d${value.get(id)}`));
+  }
+  return { value, adjoint, grad, seed };
+}

@@ -1,0 +1,161 @@
+// The `adc` command: a thin shell over compile(). Reads each input, prints diagnostics as
+// `path:line:col: error …`, writes `<name>.grad.ts` beside it (or under --out-dir), and never
+// overwrites a file adc did not generate.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command, CommanderError } from "commander";
+import { compile, parse, type CompileResult } from "../index.js";
+import { formatDiagnostic } from "../diagnostics/report.js";
+import { HEADER_PREFIX } from "../4-emit/format.js";
+import { printAdjoint, printFunc } from "../ir/print.js";
+import { gradIntoName, gradName } from "../4-emit/to-ts.js";
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  cwd: string;
+}
+
+const defaultIo: Io = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n"), cwd: process.cwd() };
+
+const DUMPS = ["ir", "activity", "adjoint"] as const;
+type Dump = (typeof DUMPS)[number];
+
+interface Options {
+  outDir?: string;
+  check?: boolean;
+  dump?: Dump;
+  stdout?: boolean;
+}
+
+/** Runs the CLI; resolves to the exit code (0 ok, 1 errors or stale files, 2 usage). */
+export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  const program = new Command()
+    .name("adc")
+    .description("Writes <file>.grad.ts with the value and exact gradient of each /** @differentiable */ function in <file>.")
+    .version(version(), "-V, --version")
+    .argument("<files...>", "TypeScript files with @differentiable functions")
+    .option("-o, --out-dir <dir>", "write the .grad.ts files under <dir> (keeping their folders relative to the inputs' common folder)")
+    .option("--check", "write nothing; exit 1 if a .grad.ts is missing or stale (for CI)")
+    .option("--stdout", "print the generated code instead of writing files")
+    .option("--dump <phase>", `print the IR after a phase instead of writing: ${DUMPS.join(" | ")}`)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .addHelpText("after", "\nExamples:\n  adc examples/neuron.ts          writes examples/neuron.grad.ts\n  adc --check src/*.ts             fails when a .grad.ts is out of date");
+  let files: string[];
+  let opts: Options;
+  try {
+    program.parse(argv, { from: "user" });
+    files = program.args;
+    opts = program.opts<Options>();
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    throw e;
+  }
+  if (opts.dump && !DUMPS.includes(opts.dump)) {
+    io.err(`adc: --dump must be one of ${DUMPS.join(", ")}, not '${opts.dump}'`);
+    return 2;
+  }
+
+  const inputs = files.map((f) => path.resolve(io.cwd, f));
+  const root = commonDir(inputs);
+  let status = 0;
+  for (let i = 0; i < files.length; i++) {
+    try {
+      status = Math.max(status, await processFile(files[i], inputs[i], root, opts, io));
+    } catch (e) {
+      io.err(`adc: internal error while compiling ${files[i]}: ${(e as Error).message}${process.env.ADC_DEBUG ? `\n${(e as Error).stack}` : " (set ADC_DEBUG=1 for the stack trace)"}`);
+      status = 1;
+    }
+  }
+  return status;
+}
+
+async function processFile(shown: string, input: string, root: string, opts: Options, io: Io): Promise<number> {
+  if (/\.grad\.[cm]?ts$/.test(input)) {
+    io.err(`${shown}: error: this is a file adc generated; pass its source instead`);
+    return 1;
+  }
+  if (!/\.[cm]?ts$/.test(input) || input.endsWith(".d.ts")) {
+    io.err(`${shown}: error: adc reads TypeScript source files (.ts, .mts, .cts)`);
+    return 1;
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(input, "utf8");
+  } catch (e) {
+    io.err(`${shown}: error: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    return 1;
+  }
+  const result = await compile(parse(input, text));
+  for (const d of result.diagnostics) io.err(formatDiagnostic(d, shown));
+  if (result.diagnostics.length) return 1;
+  if (opts.dump) {
+    io.out(dump(result, opts.dump));
+    return 0;
+  }
+  const target = outputPath(input, root, opts.outDir ? path.resolve(io.cwd, opts.outDir) : undefined);
+  const targetShown = path.relative(io.cwd, target) || target;
+  if (!result.code) {
+    io.err(`${shown}: no @differentiable functions; nothing to write`);
+    return 0;
+  }
+  if (opts.stdout) {
+    io.out(result.code.trimEnd());
+    return 0;
+  }
+  const existing = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined;
+  if (opts.check) {
+    if (existing === result.code) return 0;
+    io.err(`${targetShown}: ${existing === undefined ? "missing" : "stale"}; run npx adc ${shown}`);
+    return 1;
+  }
+  if (existing !== undefined && !existing.startsWith(HEADER_PREFIX)) {
+    io.err(`${targetShown}: error: refusing to overwrite a file adc did not generate (it lacks the '${HEADER_PREFIX.trim()}' header); move it away or use --out-dir`);
+    return 1;
+  }
+  const exports = result.functions.flatMap((f) => [gradName(f.name), gradIntoName(f.name)]).join(", ");
+  if (existing === result.code) {
+    io.out(`${targetShown} is up to date (${exports})`);
+    return 0;
+  }
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, result.code);
+  io.out(`wrote ${targetShown} (${exports})`);
+  return 0;
+}
+
+/** `model.ts` -> `model.grad.ts` beside it, or under outDir at the same place relative to root. */
+export function outputPath(input: string, root: string, outDir?: string): string {
+  const name = input.replace(/\.([cm]?ts)$/, ".grad.$1");
+  return outDir ? path.join(outDir, path.relative(root, name)) : name;
+}
+
+function commonDir(files: string[]): string {
+  if (files.length === 0) return ".";
+  let dir = path.dirname(files[0]);
+  for (const f of files) while (!(f + path.sep).startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep)) dir = path.dirname(dir);
+  return dir;
+}
+
+function dump(result: CompileResult, phase: Dump): string {
+  return result.functions
+    .map((f) => {
+      if (phase === "ir") return printFunc(f.ir);
+      if (phase === "activity") return printFunc(f.ir, { active: f.analysed.activity.active, record: f.analysed.record });
+      return printAdjoint(f.adjoint);
+    })
+    .join("\n\n");
+}
+
+function version(): string {
+  // the package.json above this file: ../../ from the sources, ../../../ from dist/
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const p = path.join(dir, "package.json");
+    if (fs.existsSync(p)) {
+      const pkg = JSON.parse(fs.readFileSync(p, "utf8")) as { name?: string; version?: string };
+      if (pkg.name === "adc") return pkg.version ?? "0.0.0";
+    }
+  }
+  return "0.0.0";
+}

@@ -1,0 +1,87 @@
+// compile(): the pipeline, in order. Each phase is its own folder:
+//   1-frontend  TS AST -> SSA IR (tagged functions, unsupported syntax -> diagnostics)
+//   2-analysis  activity, to-be-recorded, liveness
+//   3-reverse   forward sweep + reverse sweep (the adjoint program)
+//   4-emit      adjoint IR -> ts.factory -> printer -> prettier
+import * as path from "node:path";
+import * as ts from "typescript";
+import { findTagged, type TaggedFunction } from "./1-frontend/find-tagged.js";
+import { lower, moduleConstants, stopGradientImports, type ModuleContext } from "./1-frontend/lower.js";
+import { analyse, type Analysed } from "./2-analysis/index.js";
+import { reverse } from "./3-reverse/reverse-sweep.js";
+import { format, header, printModule } from "./4-emit/format.js";
+import { emitFunctions, gradIntoName, gradName } from "./4-emit/to-ts.js";
+import { AdcError, spanOf, type Diagnostic } from "./diagnostics/report.js";
+import { messages } from "./diagnostics/messages.js";
+import type { Adjoint } from "./ir/adjoint.js";
+import type { Func } from "./ir/types.js";
+
+export interface CompiledFunction {
+  name: string;
+  ir: Func;
+  analysed: Analysed;
+  adjoint: Adjoint;
+}
+
+export interface CompileResult {
+  /** The .grad.ts text, or undefined when there were errors or no tagged functions. */
+  code?: string;
+  functions: CompiledFunction[];
+  diagnostics: Diagnostic[];
+}
+
+export async function compile(file: ts.SourceFile): Promise<CompileResult> {
+  const { functions: tagged, diagnostics } = findTagged(file); //   1 frontend: find the tags
+  const ctx: ModuleContext = { file, tagged: new Set(tagged.map((t) => t.name)), constants: moduleConstants(file), stopGradient: stopGradientImports(file) };
+  const functions: CompiledFunction[] = [];
+  for (const t of tagged) {
+    try {
+      const ir = lower(t, ctx); //                                       TS AST -> SSA IR
+      const analysed = analyse(ir); //                                   2 activity, to-record, liveness
+      const adjoint = reverse(analysed); //                              3 forward + reverse sweep
+      functions.push({ name: t.name, ir, analysed, adjoint });
+    } catch (e) {
+      if (!(e instanceof AdcError)) throw e;
+      diagnostics.push({ span: e.span, message: e.message });
+    }
+  }
+  diagnostics.push(...nameClashes(file, tagged));
+  if (diagnostics.length || functions.length === 0) return { functions, diagnostics };
+  const statements = emitFunctions(functions.map((fn) => ({ adjoint: fn.adjoint, userNames: identifiersOf(tagged.find((t) => t.name === fn.name)!.node) }))); // 4 emit
+  const code = await format(printModule(statements, header(path.basename(file.fileName))));
+  return { code, functions, diagnostics };
+}
+
+/** Parses a file the way the CLI does (parents set, so JSDoc and getText work). */
+export function parse(fileName: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+}
+
+export async function compileText(fileName: string, text: string): Promise<CompileResult> {
+  return compile(parse(fileName, text));
+}
+
+function identifiersOf(node: ts.Node): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: ts.Node) => {
+    if (ts.isIdentifier(n)) out.add(n.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(node);
+  return out;
+}
+
+/** A generated export must not collide with another tagged function's name (`f` and `fGrad` both tagged). */
+function nameClashes(file: ts.SourceFile, tagged: TaggedFunction[]): Diagnostic[] {
+  const names = new Set(tagged.map((t) => t.name));
+  const out: Diagnostic[] = [];
+  for (const t of tagged) {
+    for (const generated of [gradName(t.name), gradIntoName(t.name)]) {
+      if (names.has(generated)) {
+        const other = tagged.find((x) => x.name === generated)!;
+        out.push({ span: spanOf(other.statement, file), message: messages.generatedNameClash(generated, t.name) });
+      }
+    }
+  }
+  return out;
+}

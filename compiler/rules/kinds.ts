@@ -1,0 +1,64 @@
+// The shape of a rule and the helpers that make one, named for the kind of rule (as JAX's
+// `defjvp`, `deflinear`, …): a rule gives local gradients per operand, or its whole
+// vector-Jacobian product, or says its derivative is zero.
+import type { Expr } from "../ir/expr.js";
+
+/** How a primitive is written in TypeScript. */
+export type Form =
+  | { kind: "binary"; op: "+" | "-" | "*" | "/" | "**" | "%" | ">=" | ">" | "<=" | "<" | "===" }
+  | { kind: "prefix"; op: "-" }
+  | { kind: "call"; callee: string }
+  | { kind: "select" }
+  /** Written as its operand: stopGradient(x) is x at run time. */
+  | { kind: "identity" };
+
+/** Names a rule's gradient may read: its operands, its own result, or all operands of a variadic one. */
+export type Need = "x" | "y" | "out" | "args";
+
+/** What a rule's gradient is written over: operands (x = args[0], y = args[1]), result, upstream gradient g. */
+export interface Roles {
+  x: Expr;
+  y: Expr;
+  args: Expr[];
+  out: Expr;
+  g: Expr;
+}
+
+export interface Rule {
+  form: Form;
+  /** Number of operands, or "variadic" (one or more). */
+  arity: number | "variadic";
+  /** The primitive's value, for the interpreter. */
+  eval: (...xs: number[]) => number;
+  /** Forward values the reverse sweep reads; checked against `grad` by the rules test. */
+  needs: Need[];
+  /**
+   * "partials": grad gives the local gradient per operand; the engine emits `dx += partial * g`.
+   * "vjp": grad gives the whole contribution per operand, already multiplied by g (routing rules).
+   * "zero": the derivative is zero wherever it exists; the result carries no gradient.
+   */
+  kind: "partials" | "vjp" | "zero";
+  /** One entry per operand; null means that operand has no derivative (a condition, say). */
+  grad: (r: Roles) => (Expr | null)[];
+}
+
+type Eval = (...xs: number[]) => number;
+
+/** A rule given by the local gradient of each operand. */
+export function partials(form: Form, arity: number | "variadic", evaluate: Eval, needs: Need[], grad: (r: Roles) => (Expr | null)[]): Rule {
+  return { form, arity, eval: evaluate, needs, kind: "partials", grad };
+}
+
+/** A rule given by its whole vector-Jacobian product (the gradient routed, not scaled). */
+export function vjp(form: Form, arity: number, evaluate: Eval, needs: Need[], grad: (r: Roles) => (Expr | null)[]): Rule {
+  return { form, arity, eval: evaluate, needs, kind: "vjp", grad };
+}
+
+/** A piecewise-constant primitive (floor, sign, comparisons): zero derivative, nothing recorded. */
+export function zeroDerivative(form: Form, arity: number, evaluate: Eval): Rule {
+  return { form, arity, eval: evaluate, needs: [], kind: "zero", grad: () => [] };
+}
+
+/** A one-argument Math function. */
+export const call = (name: string): Form => ({ kind: "call", callee: `Math.${name}` });
+export const binary = (op: Extract<Form, { kind: "binary" }>["op"]): Form => ({ kind: "binary", op });

@@ -1,0 +1,108 @@
+// THE derivative rules: one entry per primitive. Adding a primitive is adding one entry.
+//   form:  how it is written in TypeScript (the frontend finds primitives by it)
+//   needs: forward values the reverse sweep reads (the to-be-recorded analysis uses the
+//          gradient itself; rules.test.ts checks it never reads more than `needs` says)
+//   grad:  local gradient per operand ("partials", the engine emits `dx += partial * g`),
+//          or the routed gradient per operand ("vjp"), over x, y, args, out and g
+import { add, c, cos, cosh, div, eq, exp, ge, le, log, mul, neg, one, pow, select, sign, sin, sinh, sqrt, square, sub, trunc, two, zero } from "./dsl.js";
+import { binary, call, partials, vjp, zeroDerivative, type Rule } from "./kinds.js";
+
+const LN2 = c(Math.LN2);
+const LN10 = c(Math.LN10);
+
+export const RULES = {
+  // arithmetic
+  add: partials(binary("+"), 2, (x, y) => x + y, [], () => [one, one]), // add distributes
+  sub: partials(binary("-"), 2, (x, y) => x - y, [], () => [one, c(-1)]),
+  mul: partials(binary("*"), 2, (x, y) => x * y, ["x", "y"], ({ x, y }) => [y, x]), // mul switches
+  div: partials(binary("/"), 2, (x, y) => x / y, ["y", "out"], ({ y, out }) => [div(one, y), div(neg(out), y)]),
+  neg: partials({ kind: "prefix", op: "-" }, 1, (x) => -x, [], () => [c(-1)]),
+  // x ** y: with a literal exponent this simplifies to the textbook `n * x ** (n - 1)`;
+  // d/dy = out * log(x) is 0 where x = 0 (the limit from the right), not 0 * -Infinity
+  pow: partials(binary("**"), 2, (x, y) => x ** y, ["x", "y", "out"], ({ x, y, out }) => [
+    mul(y, pow(x, sub(y, one))),
+    select(eq(x, zero), zero, mul(out, log(x))),
+  ]),
+  // x % y = x - y * trunc(x / y)
+  mod: partials(binary("%"), 2, (x, y) => x % y, ["x", "y"], ({ x, y }) => [one, neg(trunc(div(x, y)))]),
+
+  // exponentials and logarithms
+  exp: partials(call("exp"), 1, Math.exp, ["out"], ({ out }) => [out]), // reuse the result
+  expm1: partials(call("expm1"), 1, Math.expm1, ["out"], ({ out }) => [add(out, one)]),
+  log: partials(call("log"), 1, Math.log, ["x"], ({ x }) => [div(one, x)]),
+  log1p: partials(call("log1p"), 1, Math.log1p, ["x"], ({ x }) => [div(one, add(one, x))]),
+  log2: partials(call("log2"), 1, Math.log2, ["x"], ({ x }) => [div(one, mul(x, LN2))]),
+  log10: partials(call("log10"), 1, Math.log10, ["x"], ({ x }) => [div(one, mul(x, LN10))]),
+  sqrt: partials(call("sqrt"), 1, Math.sqrt, ["out"], ({ out }) => [div(c(0.5), out)]),
+  cbrt: partials(call("cbrt"), 1, Math.cbrt, ["out"], ({ out }) => [div(one, mul(c(3), square(out)))]),
+  // Math.pow is the same primitive as `**`; the frontend lowers it to `pow`
+
+  // trigonometric and hyperbolic
+  sin: partials(call("sin"), 1, Math.sin, ["x"], ({ x }) => [cos(x)]),
+  cos: partials(call("cos"), 1, Math.cos, ["x"], ({ x }) => [neg(sin(x))]),
+  tan: partials(call("tan"), 1, Math.tan, ["out"], ({ out }) => [add(one, square(out))]),
+  asin: partials(call("asin"), 1, Math.asin, ["x"], ({ x }) => [div(one, sqrt(sub(one, square(x))))]),
+  acos: partials(call("acos"), 1, Math.acos, ["x"], ({ x }) => [neg(div(one, sqrt(sub(one, square(x)))))]),
+  atan: partials(call("atan"), 1, Math.atan, ["x"], ({ x }) => [div(one, add(one, square(x)))]),
+  // atan2(y, x): the first operand is the ordinate
+  atan2: partials(call("atan2"), 2, Math.atan2, ["x", "y"], ({ x: yy, y: xx }) => [
+    div(xx, add(square(xx), square(yy))),
+    div(neg(yy), add(square(xx), square(yy))),
+  ]),
+  sinh: partials(call("sinh"), 1, Math.sinh, ["x"], ({ x }) => [cosh(x)]),
+  cosh: partials(call("cosh"), 1, Math.cosh, ["x"], ({ x }) => [sinh(x)]),
+  tanh: partials(call("tanh"), 1, Math.tanh, ["out"], ({ out }) => [sub(one, square(out))]), // 1 - f^2
+  asinh: partials(call("asinh"), 1, Math.asinh, ["x"], ({ x }) => [div(one, sqrt(add(square(x), one)))]),
+  acosh: partials(call("acosh"), 1, Math.acosh, ["x"], ({ x }) => [div(one, sqrt(sub(square(x), one)))]),
+  atanh: partials(call("atanh"), 1, Math.atanh, ["x"], ({ x }) => [div(one, sub(one, square(x)))]),
+
+  // routing: the gradient goes to the chosen input (ties go to the first operand)
+  max: vjp(call("max"), 2, (x, y) => Math.max(x, y), ["x", "y"], ({ x, y, g }) => [select(ge(x, y), g, zero), select(ge(x, y), zero, g)]), // max routes
+  min: vjp(call("min"), 2, (x, y) => Math.min(x, y), ["x", "y"], ({ x, y, g }) => [select(le(x, y), g, zero), select(le(x, y), zero, g)]),
+  // |x|: sign(x), with the subgradient 0 at 0
+  abs: partials(call("abs"), 1, Math.abs, ["x"], ({ x }) => [sign(x)]),
+  // hypot(x1, …, xn): xi / out, and 0 at the origin (a subgradient) instead of 0 / 0
+  hypot: partials(call("hypot"), "variadic", Math.hypot, ["args", "out"], ({ args, out }) =>
+    args.map((a) => select(eq(out, zero), zero, div(a, out))),
+  ),
+
+  // zero derivative wherever it exists
+  floor: zeroDerivative(call("floor"), 1, Math.floor),
+  ceil: zeroDerivative(call("ceil"), 1, Math.ceil),
+  round: zeroDerivative(call("round"), 1, Math.round),
+  trunc: zeroDerivative(call("trunc"), 1, Math.trunc),
+  sign: zeroDerivative(call("sign"), 1, Math.sign),
+  ge: zeroDerivative(binary(">="), 2, (x, y) => Number(x >= y)),
+  le: zeroDerivative(binary("<="), 2, (x, y) => Number(x <= y)),
+  eq: zeroDerivative(binary("==="), 2, (x, y) => Number(x === y)),
+
+  // stopGradient(x) from "adc": x at run time, a blocked path for the gradient
+  stopGradient: zeroDerivative({ kind: "identity" }, 1, (x) => x),
+
+  // cond ? a : b — the gradient goes to the branch taken
+  select: vjp({ kind: "select" }, 3, (cond, a, b) => (cond ? a : b), ["x"], ({ x: cond, g }) => [null, select(cond, g, zero), select(cond, zero, g)]),
+} satisfies Record<string, Rule>;
+
+export type PrimName = keyof typeof RULES;
+
+export function ruleOf(prim: string): Rule {
+  const rule = (RULES as Record<string, Rule>)[prim];
+  if (!rule) throw new Error(`no rule for primitive '${prim}'`);
+  return rule;
+}
+
+/** The primitive written as `Math.<name>(…)`, if the table has one. */
+export function primOfMathCall(name: string): PrimName | undefined {
+  for (const [prim, rule] of Object.entries(RULES) as [PrimName, Rule][]) {
+    if (rule.form.kind === "call" && rule.form.callee === `Math.${name}`) return prim;
+  }
+  return undefined;
+}
+
+/** The primitive written with a binary operator token such as `*`. */
+export function primOfBinary(op: string): PrimName | undefined {
+  for (const [prim, rule] of Object.entries(RULES) as [PrimName, Rule][]) {
+    if (rule.form.kind === "binary" && rule.form.op === op) return prim;
+  }
+  return undefined;
+}

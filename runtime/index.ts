@@ -1,0 +1,2 @@
+// adc/runtime: what generated code and training loops need.
+export { zeroGrad, type GradientRecord } from "./zero-grad.js";
