@@ -9,12 +9,14 @@ export interface Analysed {
   activity: Activity;
   /** Forward values the reverse sweep reads. */
   record: Set<ValueId>;
+  /** Per operation (by its result): the forward values its adjoint reads. */
+  reads: Map<ValueId, ValueId[]>;
   /** The forward sweep: operations whose values are needed, in order. */
   forward: Op[];
 }
 
 export function analyse(func: Func): Analysed {
   const act = activity(func);
-  const record = toRecord(func, act.active);
-  return { func, activity: act, record, forward: liveOps(func, record) };
+  const { record, reads } = toRecord(func, act.active);
+  return { func, activity: act, record, reads, forward: liveOps(func, record) };
 }

@@ -5,15 +5,31 @@ import { walk } from "../ir/expr.js";
 import type { Func, ValueId } from "../ir/types.js";
 import { contribution } from "../rules/apply.js";
 
-export function toRecord(f: Func, active: Set<ValueId>): Set<ValueId> {
+export interface Recorded {
+  /** Every forward value some adjoint reads. */
+  record: Set<ValueId>;
+  /** Per operation (by its result): the forward values its adjoint reads. */
+  reads: Map<ValueId, ValueId[]>;
+}
+
+export function toRecord(f: Func, active: Set<ValueId>): Recorded {
   const record = new Set<ValueId>();
+  const reads = new Map<ValueId, ValueId[]>();
   for (const op of f.body) {
     if (!active.has(op.result)) continue;
+    const mine = new Set<ValueId>();
     op.args.forEach((a, i) => {
       if (a.kind !== "value" || !active.has(a.id)) return;
       const e = contribution(op, i);
-      if (e) for (const n of walk(e)) if (n.k === "val") record.add(n.id);
+      if (e) for (const n of walk(e)) if (n.k === "val") mine.add(n.id);
     });
+    // in operand order, then the result: `record: %q %z` for `mul %q, %z`
+    const order = (id: ValueId) => {
+      const i = op.args.findIndex((a) => a.kind === "value" && a.id === id);
+      return i < 0 ? op.args.length : i;
+    };
+    if (mine.size) reads.set(op.result, [...mine].sort((a, b) => order(a) - order(b)));
+    for (const v of mine) record.add(v);
   }
-  return record;
+  return { record, reads };
 }

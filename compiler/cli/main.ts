@@ -142,7 +142,7 @@ function dump(result: CompileResult, phase: Dump): string {
   return result.functions
     .map((f) => {
       if (phase === "ir") return printFunc(f.ir);
-      if (phase === "activity") return printFunc(f.ir, { active: f.analysed.activity.active, record: f.analysed.record });
+      if (phase === "activity") return printFunc(f.ir, { active: f.analysed.activity.active, reads: f.analysed.reads });
       return printAdjoint(f.adjoint);
     })
     .join("\n\n");

@@ -10,7 +10,8 @@ import type { Func, Operand, ValueId } from "./types.js";
 
 export interface PrintOptions {
   active?: Set<ValueId>;
-  record?: Set<ValueId>;
+  /** Per operation (by its result): the forward values its adjoint reads. */
+  reads?: Map<ValueId, ValueId[]>;
 }
 
 /** IR names: a variable's name (`%x`, then `%x.2` for its next assignment) or `%t<n>`. */
@@ -39,9 +40,8 @@ export function printFunc(f: Func, opts: PrintOptions = {}): string {
     const code = `  %${names.get(op.result)} = ${op.prim} ${op.args.map(ref).join(", ")}`;
     const notes: string[] = [];
     if (opts.active?.has(op.result)) notes.push("active");
-    const reads = opts.record ? op.args.filter((a) => a.kind === "value" && opts.record!.has(a.id)).map(ref) : [];
-    if (opts.record?.has(op.result)) reads.push(`%${names.get(op.result)}`);
-    if (reads.length) notes.push(`record: ${[...new Set(reads)].join(" ")}`);
+    const reads = opts.reads?.get(op.result) ?? [];
+    if (reads.length) notes.push(`record: ${reads.map((id) => `%${names.get(id)}`).join(" ")}`);
     lines.push(notes.length ? `${code.padEnd(34)} ; ${notes.join("  ")}` : code);
   }
   lines.push(`  return ${ref(f.result)}`, "}");
