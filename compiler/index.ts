@@ -15,6 +15,7 @@ import { AdcError, spanOf, type Diagnostic } from "./diagnostics/report.js";
 import { messages } from "./diagnostics/messages.js";
 import type { Adjoint } from "./ir/adjoint.js";
 import type { Func } from "./ir/types.js";
+import { verify } from "./ir/verify.js";
 
 export interface CompiledFunction {
   name: string;
@@ -37,6 +38,7 @@ export async function compile(file: ts.SourceFile): Promise<CompileResult> {
   for (const t of tagged) {
     try {
       const ir = lower(t, ctx); //                                       TS AST -> SSA IR
+      verify(ir);
       const analysed = analyse(ir); //                                   2 activity, to-record, liveness
       const adjoint = reverse(analysed); //                              3 forward + reverse sweep
       functions.push({ name: t.name, ir, analysed, adjoint });

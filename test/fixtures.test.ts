@@ -1,12 +1,14 @@
 // Every fixture, end to end: compile input.ts, compare with the file snapshot, then check the
 // generated gradient against things independent of it — the lectures' numbers, central
 // differences of the original function, and the IR interpreter — and type-check it.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compileText, type CompileResult } from "../compiler/index.js";
 import { formatDiagnostic } from "../compiler/diagnostics/report.js";
 import { interpret, interpretAdjoint } from "../compiler/ir/interpret.js";
+import { printFunc } from "../compiler/ir/print.js";
 import { listFixtures, type Fixture } from "./helpers/fixtures.js";
 import { loadFunctions, loadModule } from "./helpers/load.js";
 import { centralDifference, close, rng, uniform } from "./helpers/numeric.js";
@@ -34,6 +36,12 @@ describe.each(fixtures.filter((f) => f.kind === "gradient").map((f) => [f.name, 
     expect(result.diagnostics.map((d) => formatDiagnostic(d))).toEqual([]);
     expect(result.functions.map((f) => f.name).sort()).toEqual([...names].sort());
     await expect(result.code).toMatchFileSnapshot(path.join(fx.dir, "expected.grad.ts"));
+  });
+
+  // a few fixtures also pin the IR after analysis (the phase a reader checks first)
+  it.runIf(fs.existsSync(path.join(fx.dir, "expected.ir.txt")))("has the expected analysed IR", async () => {
+    const text = result.functions.map((f) => printFunc(f.ir, { active: f.analysed.activity.active, reads: f.analysed.reads })).join("\n\n") + "\n";
+    await expect(text).toMatchFileSnapshot(path.join(fx.dir, "expected.ir.txt"));
   });
 
   describe.each(names)("%s", (name) => {

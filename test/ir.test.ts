@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { compileText } from "../compiler/index.js";
 import { interpret, interpretAdjoint } from "../compiler/ir/interpret.js";
 import { printAdjoint, printFunc } from "../compiler/ir/print.js";
+import { verify } from "../compiler/ir/verify.js";
 import { loadFunctions, loadModule } from "./helpers/load.js";
 import { centralDifference, close } from "./helpers/numeric.js";
 
@@ -149,5 +150,36 @@ describe("the IR printer", () => {
     // floor(y) * 2 depends on no wrt parameter: inactive, and nothing recorded for it
     expect(annotated).toMatch(/%k = mul %t1, 2\n/);
     expect(printAdjoint(fn.adjoint)).toContain("d%q = mul(%z, d%t2)");
+  });
+});
+
+describe("the IR verifier", () => {
+  const span = { file: "v.ts", start: 0, end: 0, line: 1, col: 1 };
+  const base = () => ({
+    name: "f",
+    params: [{ name: "x", value: 0, wrt: true }],
+    values: [0, 1, 2].map((id) => ({ id, hint: "", span })),
+    body: [{ result: 1, prim: "exp", args: [{ kind: "value" as const, id: 0 }], stmt: 0, span }],
+    result: { kind: "value" as const, id: 1 },
+    statements: [{ text: "return Math.exp(x)", span }],
+    span,
+  });
+
+  it("accepts what the frontend builds", async () => {
+    expect(() => verify(base())).not.toThrow();
+    const r = await compileText("v.ts", "/** @differentiable */\nfunction g(a: number) { let s = a * a; s += Math.sin(s); return s / 2; }\n");
+    expect(() => verify(r.functions[0].ir)).not.toThrow();
+  });
+
+  it("rejects a read before definition, a double definition and a wrong arity", () => {
+    const early = base();
+    early.body[0].args = [{ kind: "value", id: 2 }];
+    expect(() => verify(early)).toThrow(/reads %2 before it is defined/);
+    const twice = base();
+    twice.body.push({ ...twice.body[0] });
+    expect(() => verify(twice)).toThrow(/defined twice/);
+    const arity = base();
+    arity.body[0].args.push({ kind: "value", id: 0 });
+    expect(() => verify(arity)).toThrow(/exp takes 1 operands, has 2/);
   });
 });

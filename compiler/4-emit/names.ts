@@ -1,8 +1,9 @@
 // Names in generated code, stable and readable (Tangent's Namer): a user's variable keeps its
-// name (`q`), its later assignments get `_2`, `_3`; temporaries are `t1, t2, …` in forward
-// order; a temporary result is `out`; adjoints are `d` + the primal's name (`dq`, `dt3`,
+// name (`q`), its later assignments get `_2`, `_3`; temporaries are `t1, t2, …` numbered as
+// in the IR dump; a temporary result is `out`; adjoints are `d` + the primal's name (`dq`, `dt3`,
 // `dout`). Every name the function mentions is reserved first; on a collision the suffix
 // `_2`, `_3`… is added — never a random one, so identical input gives identical output.
+import { irNames } from "../ir/print.js";
 import type { Func, ValueId } from "../ir/types.js";
 
 export class Namer {
@@ -54,10 +55,11 @@ export function nameFunction(f: Func, visible: ValueId[], withAdjoint: Set<Value
   const seed = namer.claim("seed");
   for (const id of userOrder) if (!value.has(id)) value.set(id, namer.claim(f.values[id].hint));
   const resultId = f.result.kind === "value" ? f.result.id : -1;
-  let temps = 0;
+  // temporaries keep their IR number (`%t6` in --dump is `t6` here), so the two read alike
+  const ir = irNames(f);
   for (const id of visible) {
     if (value.has(id)) continue;
-    value.set(id, id === resultId ? namer.claim("out") : namer.claim(`t${++temps}`));
+    value.set(id, id === resultId ? namer.claim("out") : namer.claim(ir.get(id)!));
   }
   const adjoint = new Map<ValueId, string>();
   for (const id of [...f.params.map((p) => p.value), ...visible]) {
