@@ -261,6 +261,8 @@ class Lowering {
     }
     const left = this.expr(e.left);
     const right = this.expr(e.right);
+    // `1 / y` is the reciprocal, whose adjoint needs no second division
+    if (prim === "div" && left.kind === "const" && left.value === 1 && left.text === undefined) return this.b.op("recip", [right], this.span(e));
     return this.b.op(prim, [left, right], this.span(e));
   }
 

@@ -168,6 +168,8 @@ function toTs(e: Expr, names: FunctionNames, inline: (id: ValueId) => ts.Express
         }
         case "identity":
           return args[0];
+        case "reciprocal":
+          return f.createBinaryExpression(f.createNumericLiteral(1), SK.SlashToken, args[0]);
         case "select":
           return f.createConditionalExpression(args[0], f.createToken(SK.QuestionToken), args[1], f.createToken(SK.ColonToken), args[2]);
       }

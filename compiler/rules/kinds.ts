@@ -9,6 +9,8 @@ export type Form =
   | { kind: "prefix"; op: "-" }
   | { kind: "call"; callee: string }
   | { kind: "select" }
+  /** `1 / x` */
+  | { kind: "reciprocal" }
   /** Written as its operand: stopGradient(x) is x at run time. */
   | { kind: "identity" };
 

@@ -16,6 +16,8 @@ export const RULES = {
   sub: partials(binary("-"), 2, (x, y) => x - y, [], () => [one, c(-1)]),
   mul: partials(binary("*"), 2, (x, y) => x * y, ["x", "y"], ({ x, y }) => [y, x]), // mul switches
   div: partials(binary("/"), 2, (x, y) => x / y, ["y", "out"], ({ y, out }) => [div(one, y), div(neg(out), y)]),
+  // 1 / y (the lectures' 1/x gate): local gradient -1/y^2 = -out^2, no second division
+  recip: partials({ kind: "reciprocal" }, 1, (x) => 1 / x, ["out"], ({ out }) => [neg(square(out))]),
   neg: partials({ kind: "prefix", op: "-" }, 1, (x) => -x, [], () => [c(-1)]),
   // x ** y: with a literal exponent this simplifies to the textbook `n * x ** (n - 1)`;
   // d/dy = out * log(x) is 0 where x = 0 (the limit from the right), not 0 * -Infinity
