@@ -3,7 +3,7 @@
 // only when x is active). The rest of the forward sweep is not kept for the reverse sweep.
 import { walk } from "../ir/expr.js";
 import type { Func, ValueId } from "../ir/types.js";
-import { contribution } from "../rules/apply.js";
+import { contributions, forwardIndex } from "../rules/apply.js";
 
 export interface Recorded {
   /** Every forward value some adjoint reads. */
@@ -15,14 +15,11 @@ export interface Recorded {
 export function toRecord(f: Func, active: Set<ValueId>): Recorded {
   const record = new Set<ValueId>();
   const reads = new Map<ValueId, ValueId[]>();
+  const forward = forwardIndex(f.body);
   for (const op of f.body) {
     if (!active.has(op.result)) continue;
     const mine = new Set<ValueId>();
-    op.args.forEach((a, i) => {
-      if (a.kind !== "value" || !active.has(a.id)) return;
-      const e = contribution(op, i);
-      if (e) for (const n of walk(e)) if (n.k === "val") mine.add(n.id);
-    });
+    for (const c of contributions(op, (id) => active.has(id), forward)) for (const n of walk(c.expr)) if (n.k === "val") mine.add(n.id);
     // in operand order, then the result: `record: %q %z` for `mul %q, %z`
     const order = (id: ValueId) => {
       const i = op.args.findIndex((a) => a.kind === "value" && a.id === id);

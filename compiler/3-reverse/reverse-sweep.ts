@@ -8,11 +8,13 @@ import type { Analysed } from "../2-analysis/index.js";
 import { SEED, type Adjoint, type AdjointUpdate } from "../ir/adjoint.js";
 import { isZero } from "../ir/simplify.js";
 import type { ValueId } from "../ir/types.js";
-import { contribution } from "../rules/apply.js";
+import { contributions, forwardIndex } from "../rules/apply.js";
+import { coalesceCopies } from "./coalesce-copies.js";
 
 export function reverse(a: Analysed): Adjoint {
   const { func, activity, record, forward } = a;
   const { active } = activity;
+  const index = forwardIndex(func.body);
   const updates: AdjointUpdate[] = [];
   const hasAdjoint = new Set<ValueId>();
   const contribute = (target: ValueId, update: Omit<AdjointUpdate, "mode" | "target">) => {
@@ -26,14 +28,12 @@ export function reverse(a: Analysed): Adjoint {
   for (let k = forward.length - 1; k >= 0; k--) {
     const op = forward[k];
     if (!active.has(op.result) || !hasAdjoint.has(op.result)) continue;
-    op.args.forEach((arg, i) => {
-      if (arg.kind !== "value" || !active.has(arg.id)) return;
-      const expr = contribution(op, i);
-      if (expr && !isZero(expr)) contribute(arg.id, { expr, stmt: op.stmt });
-    });
+    for (const c of contributions(op, (id) => active.has(id), index)) {
+      if (!isZero(c.expr)) contribute(c.target, { expr: c.expr, stmt: op.stmt });
+    }
   }
   const gradients = func.params
     .filter((p) => p.wrt)
     .map((param) => ({ param, adjoint: hasAdjoint.has(param.value) ? param.value : null }));
-  return { func, active, record, forward, reverse: updates, gradients };
+  return coalesceCopies({ func, active, record, forward, reverse: updates, gradients });
 }

@@ -156,6 +156,11 @@ function toTs(e: Expr, names: FunctionNames, inline: (id: ValueId) => ts.Express
       const args = e.args.map(rec);
       switch (form.kind) {
         case "binary": {
+          // `a + -3` reads as `a - 3` (and is the same IEEE operation)
+          const right = e.args[1];
+          if ((form.op === "+" || form.op === "-") && right.k === "const" && right.text === undefined && right.value < 0) {
+            return f.createBinaryExpression(args[0], form.op === "+" ? SK.MinusToken : SK.PlusToken, literal(-right.value));
+          }
           // `-a ** 2` is a syntax error: a unary left operand of ** needs parentheses
           const left = form.op === "**" && ts.isPrefixUnaryExpression(args[0]) ? f.createParenthesizedExpression(args[0]) : args[0];
           return f.createBinaryExpression(left, BINARY_TOKENS[form.op], args[1]);

@@ -1,10 +1,11 @@
 // Instantiates a rule for one operation: its gradient template with the operation's operands,
 // result and upstream adjoint filled in, simplified. The analyses and the reverse sweep both
-// read the rules only through here, so what is recorded is exactly what the adjoint reads.
+// read the rules only through `contributions`, so what is recorded is exactly what the
+// adjoint reads.
 import type { Expr } from "../ir/expr.js";
 import { substitute } from "../ir/expr.js";
 import { simplify } from "../ir/simplify.js";
-import type { Op, Operand } from "../ir/types.js";
+import type { Op, Operand, ValueId } from "../ir/types.js";
 import type { Roles, Rule } from "./kinds.js";
 import { ruleOf } from "./table.js";
 
@@ -36,6 +37,63 @@ export function contribution(op: Op, i: number): Expr | null {
       return operandExpr(op.args[Number(leaf.role.slice(3))]);
     }),
   );
+}
+
+/** Forward operations by what they compute, so an adjoint reuses a value instead of recomputing it. */
+export type ForwardIndex = Map<string, ValueId>;
+
+export function forwardIndex(ops: Op[]): ForwardIndex {
+  const index: ForwardIndex = new Map();
+  for (const op of ops) {
+    const key = exprKey({ k: "prim", prim: op.prim, args: op.args.map(operandExpr) });
+    if (!index.has(key)) index.set(key, op.result);
+  }
+  return index;
+}
+
+export interface Contribution {
+  target: ValueId;
+  expr: Expr;
+}
+
+/**
+ * What `op` adds into the adjoints of its active operands, one entry per operand value: an
+ * operand used twice (`x * x`) gets one contribution, the sum (`2 * x * g`). Subexpressions the
+ * forward sweep already computed (`Math.cos(t)` for sin's partial) are read from it.
+ */
+export function contributions(op: Op, active: (id: ValueId) => boolean, forward?: ForwardIndex): Contribution[] {
+  const byOperand = new Map<ValueId, Expr[]>();
+  op.args.forEach((arg, i) => {
+    if (arg.kind !== "value" || !active(arg.id)) return;
+    const e = contribution(op, i);
+    if (e) byOperand.set(arg.id, [...(byOperand.get(arg.id) ?? []), e]);
+  });
+  return [...byOperand].map(([target, parts]) => {
+    const sum = parts.length === 1 ? parts[0] : simplify(parts.reduce((a, b) => ({ k: "prim", prim: "add", args: [a, b] })));
+    return { target, expr: forward ? reuseForward(sum, forward) : sum };
+  });
+}
+
+function reuseForward(e: Expr, forward: ForwardIndex): Expr {
+  if (e.k !== "prim") return e;
+  const id = forward.get(exprKey(e));
+  if (id !== undefined) return { k: "val", id };
+  return { k: "prim", prim: e.prim, args: e.args.map((a) => reuseForward(a, forward)) };
+}
+
+function exprKey(e: Expr): string {
+  switch (e.k) {
+    case "const":
+      return String(e.value);
+    case "val":
+      return `%${e.id}`;
+    case "adj":
+      return `d%${e.id}`;
+    case "role":
+      return `?${e.role}`;
+    case "prim":
+      return `${e.prim}(${e.args.map(exprKey).join(",")})`;
+  }
 }
 
 export function operandExpr(a: Operand): Expr {

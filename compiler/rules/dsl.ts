@@ -4,6 +4,8 @@
 import type { Expr } from "../ir/expr.js";
 
 export const c = (value: number): Expr => ({ k: "const", value });
+/** A literal written by name in the generated code (`Math.LN2`). */
+export const named = (value: number, text: string): Expr => ({ k: "const", value, text });
 export const zero = c(0);
 export const one = c(1);
 export const two = c(2);

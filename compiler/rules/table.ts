@@ -4,11 +4,11 @@
 //          gradient itself; rules.test.ts checks it never reads more than `needs` says)
 //   grad:  local gradient per operand ("partials", the engine emits `dx += partial * g`),
 //          or the routed gradient per operand ("vjp"), over x, y, args, out and g
-import { add, c, cos, cosh, div, eq, exp, ge, le, log, mul, neg, one, pow, select, sign, sin, sinh, sqrt, square, sub, trunc, two, zero } from "./dsl.js";
+import { add, c, named, cos, cosh, div, eq, exp, ge, le, log, mul, neg, one, pow, select, sign, sin, sinh, sqrt, square, sub, trunc, two, zero } from "./dsl.js";
 import { binary, call, partials, vjp, zeroDerivative, type Rule } from "./kinds.js";
 
-const LN2 = c(Math.LN2);
-const LN10 = c(Math.LN10);
+const LN2 = named(Math.LN2, "Math.LN2");
+const LN10 = named(Math.LN10, "Math.LN10");
 
 export const RULES = {
   // arithmetic
