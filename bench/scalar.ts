@@ -329,7 +329,7 @@ function measure(w: Workload, rounds: number, warmup: number, targetMs: number):
   let n = 20_000;
   for (let i = 0; i < 3; i++) for (const k of ORDER) timeBatch(w.variants[k], n);
   const nsHand = Math.min(...[0, 1, 2].map(() => timeBatch(w.variants.hand, n)));
-  const batch = Math.max(10_000, Math.round(((targetMs * 1e6) / nsHand / 10_000)) * 10_000);
+  const batch = Math.max(10_000, Math.round((targetMs * 1e6) / nsHand / 10_000) * 10_000);
   const perCall = { forward: [], adc: [], hand: [], alloc: [] } as Record<Key, number[]>;
   for (let r = -warmup; r < rounds; r++) {
     const start = ((r % ORDER.length) + ORDER.length) % ORDER.length;
@@ -370,12 +370,21 @@ function report(w: Workload, m: Measured, rounds: number): { ratio: number; line
   lines.push(`${w.title}   (${rounds} timed rounds x ${m.batch.toLocaleString("en-US")} calls per variant)`);
   lines.push(`  ${"variant".padEnd(34)}${"median ns/call".padStart(15)}${"IQR".padStart(18)}`);
   for (const k of ORDER) {
-    const name = { forward: "forward f", adc: "adc fGradInto (value + grad)", hand: "hand adjoint (value + grad)", alloc: "adc fGrad (value + grad, allocates)" }[k];
-    lines.push(`  ${name.padEnd(34)}${f2(median(p[k])).padStart(15)}${`[${f2(quantile(p[k], 0.25))}, ${f2(quantile(p[k], 0.75))}]`.padStart(18)}`);
+    const name = {
+      forward: "forward f",
+      adc: "adc fGradInto (value + grad)",
+      hand: "hand adjoint (value + grad)",
+      alloc: "adc fGrad (value + grad, allocates)",
+    }[k];
+    lines.push(
+      `  ${name.padEnd(34)}${f2(median(p[k])).padStart(15)}${`[${f2(quantile(p[k], 0.25))}, ${f2(quantile(p[k], 0.75))}]`.padStart(18)}`,
+    );
   }
   lines.push(`  ${"paired ratio, per round".padEnd(34)}${"median".padStart(15)}${"IQR".padStart(18)}`);
   for (const [name, xs] of rows) {
-    lines.push(`  ${name.padEnd(34)}${f2(median(xs)).padStart(15)}${`[${f2(quantile(xs, 0.25))}, ${f2(quantile(xs, 0.75))}]`.padStart(18)}`);
+    lines.push(
+      `  ${name.padEnd(34)}${f2(median(xs)).padStart(15)}${`[${f2(quantile(xs, 0.25))}, ${f2(quantile(xs, 0.75))}]`.padStart(18)}`,
+    );
   }
   const r = rows[2][1];
   const med = median(r);
@@ -414,9 +423,15 @@ async function main(): Promise<void> {
 
   console.log("");
   console.log(`adc scalar benchmark: value + gradient versus forward and a hand-written adjoint`);
-  console.log(`machine: ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${cpus.length} logical CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.release()} ${os.arch()}`);
-  console.log(`node ${process.version} (V8 ${process.versions.v8}); load average ${load0[0].toFixed(2)} before, ${load1[0].toFixed(2)} after`);
-  console.log(`method: variants interleaved round by round in rotating order after ${warmup} warm-up rounds; calls alternate between 2 argument sets`);
+  console.log(
+    `machine: ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${cpus.length} logical CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.release()} ${os.arch()}`,
+  );
+  console.log(
+    `node ${process.version} (V8 ${process.versions.v8}); load average ${load0[0].toFixed(2)} before, ${load1[0].toFixed(2)} after`,
+  );
+  console.log(
+    `method: variants interleaved round by round in rotating order after ${warmup} warm-up rounds; calls alternate between 2 argument sets`,
+  );
   console.log("");
   for (const { w, m } of results) {
     console.log(report(w, m, rounds).line);
@@ -427,6 +442,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.stack ?? e.message : e);
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
   process.exitCode = 1;
 });

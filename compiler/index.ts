@@ -6,12 +6,12 @@
 import * as path from "node:path";
 import * as ts from "typescript";
 import { findTagged, type TaggedFunction } from "./1-frontend/find-tagged.js";
-import { lower, moduleConstants, stopGradientImports, type ModuleContext } from "./1-frontend/lower.js";
+import { lower, moduleConstants, shadowedGlobals, stopGradientImports, type ModuleContext } from "./1-frontend/lower.js";
 import { analyse, type Analysed } from "./2-analysis/index.js";
 import { reverse } from "./3-reverse/reverse-sweep.js";
 import { format, header, printModule } from "./4-emit/format.js";
 import { emitFunctions, gradIntoName, gradName } from "./4-emit/to-ts.js";
-import { AdcError, spanOf, type Diagnostic } from "./diagnostics/report.js";
+import { AdcError, spanAt, spanOf, type Diagnostic } from "./diagnostics/report.js";
 import { messages } from "./diagnostics/messages.js";
 import type { Adjoint } from "./ir/adjoint.js";
 import type { Func } from "./ir/types.js";
@@ -31,9 +31,17 @@ export interface CompileResult {
   diagnostics: Diagnostic[];
 }
 
-export async function compile(file: ts.SourceFile): Promise<CompileResult> {
+export async function compile(file: ts.SourceFile, options: CompileOptions = {}): Promise<CompileResult> {
+  const syntax = syntaxErrors(file); //                                  a file that does not parse is not guessed at
+  if (syntax.length) return { functions: [], diagnostics: syntax };
   const { functions: tagged, diagnostics } = findTagged(file); //   1 frontend: find the tags
-  const ctx: ModuleContext = { file, tagged: new Set(tagged.map((t) => t.name)), constants: moduleConstants(file), stopGradient: stopGradientImports(file) };
+  const ctx: ModuleContext = {
+    file,
+    tagged: new Set(tagged.map((t) => t.name)),
+    constants: moduleConstants(file),
+    stopGradient: stopGradientImports(file),
+    shadowed: shadowedGlobals(file),
+  };
   const functions: CompiledFunction[] = [];
   for (const t of tagged) {
     try {
@@ -49,8 +57,10 @@ export async function compile(file: ts.SourceFile): Promise<CompileResult> {
   }
   diagnostics.push(...nameClashes(file, tagged));
   if (diagnostics.length || functions.length === 0) return { functions, diagnostics };
-  const statements = emitFunctions(functions.map((fn) => ({ adjoint: fn.adjoint, userNames: identifiersOf(tagged.find((t) => t.name === fn.name)!.node) }))); // 4 emit
-  const code = await format(printModule(statements, header(path.basename(file.fileName))));
+  const statements = emitFunctions(
+    functions.map((fn) => ({ adjoint: fn.adjoint, userNames: identifiersOf(tagged.find((t) => t.name === fn.name)!.node) })),
+  ); // 4 emit
+  const code = await format(printModule(statements, header(options.headerSource ?? path.basename(file.fileName), options.headerNote)));
   return { code, functions, diagnostics };
 }
 
@@ -59,8 +69,24 @@ export function parse(fileName: string, text: string): ts.SourceFile {
   return ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
 }
 
-export async function compileText(fileName: string, text: string): Promise<CompileResult> {
-  return compile(parse(fileName, text));
+export async function compileText(fileName: string, text: string, options?: CompileOptions): Promise<CompileResult> {
+  return compile(parse(fileName, text), options);
+}
+
+export interface CompileOptions {
+  /** How the header names the source (default: its file name, for a .grad.ts written beside it). */
+  headerSource?: string;
+  /** How the header says to regenerate (default: `run npx adc <source>`). */
+  headerNote?: string;
+}
+
+/** The parser's errors (TypeScript keeps parsing after one, so they must be asked for). */
+function syntaxErrors(file: ts.SourceFile): Diagnostic[] {
+  const parsed = (file as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  return parsed.map((d) => ({
+    span: spanAt(file, d.start, d.start + d.length),
+    message: messages.syntaxError(ts.flattenDiagnosticMessageText(d.messageText, " ")),
+  }));
 }
 
 function identifiersOf(node: ts.Node): Set<string> {

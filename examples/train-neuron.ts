@@ -6,7 +6,10 @@ import { zeroGrad } from "adc/runtime";
 
 // The lecture's point: w = (2, -3, -3), x = (-1, -2) -> f = 0.73, dw = (-0.20, -0.39, 0.20), dx = (0.39, -0.59)
 const at = neuronGrad(2, -3, -3, -1, -2);
-console.log(`f = ${at.value.toFixed(2)}, gradient:`, Object.fromEntries(Object.entries(at.grad).map(([k, v]) => [k, Number(v.toFixed(2))])));
+console.log(
+  `f = ${at.value.toFixed(2)}, gradient:`,
+  Object.fromEntries(Object.entries(at.grad).map(([k, v]) => [k, Number(v.toFixed(2))])),
+);
 
 const data: [number, number, number][] = [
   [0, 0, 0],

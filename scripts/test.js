@@ -27,10 +27,14 @@ for (const [what, config] of [
 const results = path.join(root, ".test-results.json");
 fs.rmSync(results, { force: true });
 const vitest = path.join(root, "node_modules", "vitest", "vitest.mjs");
-const run = spawnSync(process.execPath, [vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${results}`, ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: "inherit",
-});
+const run = spawnSync(
+  process.execPath,
+  [vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${results}`, ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
 
 try {
   const report = JSON.parse(fs.readFileSync(results, "utf8"));

@@ -18,6 +18,11 @@ const STATEMENTS: Partial<Record<ts.SyntaxKind, string>> = {
   [ts.SyntaxKind.FunctionDeclaration]: "a nested function",
   [ts.SyntaxKind.ClassDeclaration]: "a class declaration",
   [ts.SyntaxKind.WithStatement]: "with",
+  [ts.SyntaxKind.DebuggerStatement]: "debugger",
+  [ts.SyntaxKind.ImportDeclaration]: "an import",
+  [ts.SyntaxKind.InterfaceDeclaration]: "an interface declaration",
+  [ts.SyntaxKind.TypeAliasDeclaration]: "a type alias",
+  [ts.SyntaxKind.EnumDeclaration]: "an enum",
 };
 
 const EXPRESSIONS: Partial<Record<ts.SyntaxKind, string>> = {
@@ -45,13 +50,24 @@ const EXPRESSIONS: Partial<Record<ts.SyntaxKind, string>> = {
   [ts.SyntaxKind.PostfixUnaryExpression]: "++/-- inside an expression",
   [ts.SyntaxKind.TaggedTemplateExpression]: "a tagged template",
   [ts.SyntaxKind.RegularExpressionLiteral]: "a regular expression",
+  [ts.SyntaxKind.TypeAssertionExpression]: "a <type> assertion (write 'x as number')",
+  [ts.SyntaxKind.ClassExpression]: "a class expression",
+  [ts.SyntaxKind.CommaToken]: "the comma operator",
 };
 
+/** The name of a syntax kind, never one of the enum's First…/Last… aliases. */
+function kindName(kind: ts.SyntaxKind): string {
+  const names = Object.keys(ts.SyntaxKind).filter(
+    (k) => (ts.SyntaxKind as unknown as Record<string, number>)[k] === kind && !/^(First|Last)/.test(k),
+  );
+  return names[0] ?? String(kind);
+}
+
 export function describeStatement(st: ts.Statement): string {
-  return STATEMENTS[st.kind] ?? `the statement kind ${ts.SyntaxKind[st.kind]}`;
+  return STATEMENTS[st.kind] ?? `the statement kind ${kindName(st.kind)}`;
 }
 
 export function describeExpression(e: ts.Expression): string {
   if (ts.isPrefixUnaryExpression(e)) return "++/-- inside an expression";
-  return EXPRESSIONS[e.kind] ?? `the expression kind ${ts.SyntaxKind[e.kind]}`;
+  return EXPRESSIONS[e.kind] ?? `the expression kind ${kindName(e.kind)}`;
 }

@@ -20,6 +20,31 @@ export interface ModuleContext {
   constants: Map<string, number>;
   /** How `stopGradient` from "adc" is called in this file: local names, and namespace names (`adc.stopGradient`). */
   stopGradient: { names: Set<string>; namespaces: Set<string> };
+  /** Global names the file declares for itself (a `Math` of its own is not the global Math). */
+  shadowed: Set<string>;
+}
+
+/** Names declared anywhere in the file that hide globals adc relies on. */
+export function shadowedGlobals(file: ts.SourceFile): Set<string> {
+  const out = new Set<string>();
+  const visit = (node: ts.Node) => {
+    const name = (node as { name?: ts.Node }).name;
+    const declares =
+      ts.isVariableDeclaration(node) ||
+      ts.isFunctionDeclaration(node) ||
+      ts.isClassDeclaration(node) ||
+      ts.isParameter(node) ||
+      ts.isImportSpecifier(node) ||
+      ts.isNamespaceImport(node) ||
+      ts.isImportClause(node) ||
+      ts.isModuleDeclaration(node) ||
+      ts.isEnumDeclaration(node);
+    if (declares && name && ts.isIdentifier(name) && (name.text === "Math" || name.text === "Infinity" || name.text === "NaN"))
+      out.add(name.text);
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return out;
 }
 
 /** The names under which the file imports `stopGradient` from "adc". */
@@ -85,7 +110,8 @@ export function moduleConstants(file: ts.SourceFile): Map<string, number> {
 function literalValue(e: ts.Expression): number | undefined {
   while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
   if (ts.isNumericLiteral(e)) return Number(e.text);
-  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand)) return -Number(e.operand.text);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand))
+    return -Number(e.operand.text);
   return undefined;
 }
 
@@ -106,14 +132,13 @@ class Lowering {
     const fn = this.tagged.node;
     this.checkSignature(fn);
     const wrt = this.tagged.wrt;
-    for (const name of wrt ?? []) {
-      if (!fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === name)) {
-        throw new AdcError(this.tagged.tagSpan, messages.wrtUnknown(name, this.tagged.name));
-      }
+    const paramNames = fn.parameters.map((p) => (p.name as ts.Identifier).text);
+    for (const w of wrt ?? []) {
+      if (!paramNames.includes(w.name)) throw new AdcError(w.span, messages.wrtUnknown(w.name, this.tagged.name, paramNames));
     }
     for (const p of fn.parameters) {
       const name = (p.name as ts.Identifier).text;
-      const id = this.b.param(name, this.span(p), wrt === undefined || wrt.includes(name));
+      const id = this.b.param(name, this.span(p), wrt === undefined || wrt.some((w) => w.name === name));
       this.env.set(name, { mutable: true, operand: { kind: "value", id } });
     }
     const body = fn.body!;
@@ -127,7 +152,8 @@ class Lowering {
 
   private checkSignature(fn: FunctionNode): void {
     const mods = ts.canHaveModifiers(fn) ? (ts.getModifiers(fn) ?? []) : [];
-    if (mods.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) throw new AdcError(this.span(fn), messages.functionModifier("async"));
+    const async = mods.find((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+    if (async) throw new AdcError(this.span(async), messages.functionModifier("async"));
     if (fn.asteriskToken) throw new AdcError(this.span(fn.asteriskToken), messages.functionModifier("generator"));
     if (fn.typeParameters?.length) throw new AdcError(this.span(fn.typeParameters[0]), messages.typeParameters());
     for (const p of fn.parameters) {
@@ -136,9 +162,10 @@ class Lowering {
       if (p.questionToken) throw new AdcError(this.span(p), messages.parameterForm("optional"));
       if (p.initializer) throw new AdcError(this.span(p), messages.parameterForm("default-valued"));
       if (!p.type) throw new AdcError(this.span(p), messages.parameterNeedsType(p.name.text));
-      if (!isNumberType(p.type)) throw new AdcError(this.span(p.type), messages.parameterType(p.name.text, p.type.getText(this.file)));
+      if (!isNumberType(p.type))
+        throw new AdcError(this.span(p.type), messages.parameterType(p.name.text, oneLine(p.type.getText(this.file))));
     }
-    if (fn.type && !isNumberType(fn.type)) throw new AdcError(this.span(fn.type), messages.returnType(fn.type.getText(this.file)));
+    if (fn.type && !isNumberType(fn.type)) throw new AdcError(this.span(fn.type), messages.returnType(oneLine(fn.type.getText(this.file))));
   }
 
   /** Lowers the statements of the body; returns what the final `return` returns. */
@@ -176,7 +203,8 @@ class Lowering {
     for (const d of list.declarations) {
       if (!ts.isIdentifier(d.name)) throw new AdcError(this.span(d.name), messages.destructuring());
       const name = d.name.text;
-      if (d.type && !isNumberType(d.type)) throw new AdcError(this.span(d.type), messages.localType(name, d.type.getText(this.file)));
+      if (d.type && !isNumberType(d.type))
+        throw new AdcError(this.span(d.type), messages.localType(name, oneLine(d.type.getText(this.file))));
       const operand = d.initializer ? this.expr(d.initializer) : undefined;
       if (operand) this.b.nameValue(operand, name);
       this.env.set(name, { mutable: isLet, operand });
@@ -199,7 +227,10 @@ class Lowering {
       const target = skipParens(e.operand) as ts.Identifier;
       if (prim) return this.assign(target, this.b.op(prim, [this.read(target), constant(1)], this.span(e), target.text));
     }
-    throw new AdcError(this.span(st), messages.unsupportedStatement(`the expression statement '${oneLine(st.getText(this.file))}'`));
+    throw new AdcError(
+      this.span(st),
+      messages.unsupportedStatement(`the expression statement '${oneLine(st.expression.getText(this.file))}'`),
+    );
   }
 
   private assign(target: ts.Identifier, value: Operand): void {
@@ -218,7 +249,7 @@ class Lowering {
     }
     const k = this.ctx.constants.get(id.text);
     if (k !== undefined) return constant(k);
-    if (id.text in GLOBAL_CONSTANTS) return constant(GLOBAL_CONSTANTS[id.text], id.text);
+    if (id.text in GLOBAL_CONSTANTS && !this.ctx.shadowed.has(id.text)) return constant(GLOBAL_CONSTANTS[id.text], id.text);
     throw new AdcError(this.span(id), messages.unknownName(id.text));
   }
 
@@ -232,10 +263,11 @@ class Lowering {
     if (ts.isPrefixUnaryExpression(e)) return this.prefix(e);
     if (ts.isBinaryExpression(e)) return this.binary(e);
     if (ts.isCallExpression(e)) return this.call(e);
-    if (ts.isPropertyAccessExpression(e) && isMath(e.expression)) {
+    if (ts.isPropertyAccessExpression(e) && this.isMath(e.expression)) {
       const name = e.name.text;
       if (MATH_CONSTANTS.has(name)) return constant((Math as unknown as Record<string, number>)[name], `Math.${name}`);
-      throw new AdcError(this.span(e), messages.unknownMathMember(name));
+      const callable = name === "pow" || name === "max" || name === "min" || name === "hypot" || primOfMathCall(name) !== undefined;
+      throw new AdcError(this.span(e), callable ? messages.mathFunctionAsValue(name) : messages.unknownMathMember(name));
     }
     throw new AdcError(this.span(e), messages.unsupportedExpression(describeExpression(e)));
   }
@@ -262,7 +294,8 @@ class Lowering {
     const left = this.expr(e.left);
     const right = this.expr(e.right);
     // `1 / y` is the reciprocal, whose adjoint needs no second division
-    if (prim === "div" && left.kind === "const" && left.value === 1 && left.text === undefined) return this.b.op("recip", [right], this.span(e));
+    if (prim === "div" && left.kind === "const" && left.value === 1 && left.text === undefined)
+      return this.b.op("recip", [right], this.span(e));
     return this.b.op(prim, [left, right], this.span(e));
   }
 
@@ -274,17 +307,21 @@ class Lowering {
     const sg = this.ctx.stopGradient;
     const isStop = ts.isIdentifier(callee)
       ? sg.names.has(callee.text)
-      : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && sg.namespaces.has(callee.expression.text) && callee.name.text === "stopGradient";
+      : ts.isPropertyAccessExpression(callee) &&
+        ts.isIdentifier(callee.expression) &&
+        sg.namespaces.has(callee.expression.text) &&
+        callee.name.text === "stopGradient";
     if (isStop) {
       // stopGradient(x): x, with no path for the gradient
-      if (e.arguments.length !== 1) throw new AdcError(this.span(e), messages.unsupportedExpression("stopGradient with other than one argument"));
+      if (e.arguments.length !== 1)
+        throw new AdcError(this.span(e), messages.unsupportedExpression("stopGradient with other than one argument"));
       return this.b.op("stopGradient", [this.expr(e.arguments[0])], this.span(e));
     }
     if (ts.isIdentifier(callee)) {
       if (this.ctx.tagged.has(callee.text)) throw new AdcError(this.span(e), messages.callToTagged(callee.text));
       throw new AdcError(this.span(e), messages.noRuleForCall(calleeText));
     }
-    if (!ts.isPropertyAccessExpression(callee) || !isMath(callee.expression) || e.questionDotToken || callee.questionDotToken) {
+    if (!ts.isPropertyAccessExpression(callee) || !this.isMath(callee.expression) || e.questionDotToken || callee.questionDotToken) {
       throw new AdcError(this.span(e), messages.noRuleForCall(calleeText));
     }
     const name = callee.name.text;
@@ -298,7 +335,8 @@ class Lowering {
     }
     if (name === "hypot") return args.length === 0 ? constant(0) : this.b.op("hypot", args, span);
     const prim = name === "pow" ? "pow" : primOfMathCall(name);
-    if (!prim) throw new AdcError(this.span(e), name === "random" ? messages.noRuleForCall("Math.random") : messages.unknownMathMember(name));
+    if (!prim)
+      throw new AdcError(this.span(e), name === "random" ? messages.noRuleForCall("Math.random") : messages.unknownMathMember(name));
     const arity = ruleOf(prim).arity;
     const want = name === "pow" ? 2 : arity;
     if (args.length !== want) {
@@ -310,10 +348,13 @@ class Lowering {
   private span(node: ts.Node) {
     return spanOf(node, this.file);
   }
-}
 
-function isMath(e: ts.Expression): boolean {
-  return ts.isIdentifier(e) && e.text === "Math";
+  /** `Math`, the global one: a `Math` declared in the file or the function is not trusted. */
+  private isMath(e: ts.Expression): boolean {
+    if (!ts.isIdentifier(e) || e.text !== "Math") return false;
+    if (this.ctx.shadowed.has("Math") || this.env.has("Math")) throw new AdcError(this.span(e), messages.shadowedMath());
+    return true;
+  }
 }
 
 function isNumberType(t: ts.TypeNode): boolean {

@@ -25,7 +25,11 @@ export function toRecord(f: Func, active: Set<ValueId>): Recorded {
       const i = op.args.findIndex((a) => a.kind === "value" && a.id === id);
       return i < 0 ? op.args.length : i;
     };
-    if (mine.size) reads.set(op.result, [...mine].sort((a, b) => order(a) - order(b)));
+    if (mine.size)
+      reads.set(
+        op.result,
+        [...mine].sort((a, b) => order(a) - order(b)),
+      );
     for (const v of mine) record.add(v);
   }
   return { record, reads };

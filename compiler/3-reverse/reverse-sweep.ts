@@ -32,8 +32,6 @@ export function reverse(a: Analysed): Adjoint {
       if (!isZero(c.expr)) contribute(c.target, { expr: c.expr, stmt: op.stmt });
     }
   }
-  const gradients = func.params
-    .filter((p) => p.wrt)
-    .map((param) => ({ param, adjoint: hasAdjoint.has(param.value) ? param.value : null }));
+  const gradients = func.params.filter((p) => p.wrt).map((param) => ({ param, adjoint: hasAdjoint.has(param.value) ? param.value : null }));
   return coalesceCopies({ func, active, record, forward, reverse: updates, gradients });
 }

@@ -39,7 +39,13 @@ export interface FunctionNames {
  * a const of the forward sweep or as an adjoint), in forward order; `userNames` are all
  * identifiers of the user's function (reserved so temporaries never shadow them).
  */
-export function nameFunction(f: Func, visible: ValueId[], withAdjoint: Set<ValueId>, userNames: Set<string>, globals: Iterable<string>): FunctionNames {
+export function nameFunction(
+  f: Func,
+  visible: ValueId[],
+  withAdjoint: Set<ValueId>,
+  userNames: Set<string>,
+  globals: Iterable<string>,
+): FunctionNames {
   // user names and globals are reserved, then handed out to their owners in order
   const namer = new Namer(globals);
   const value = new Map<ValueId, string>();

@@ -34,7 +34,9 @@ function emitGradInto({ adjoint, userNames }: EmitFunction, globals: string[]): 
   const { func, forward, reverse, record, gradients } = adjoint;
   const inlined = inlinedValues(adjoint);
   const withAdjoint = new Set(reverse.map((u) => u.target));
-  const visible = [...new Set([...forward.filter((op) => !inlined.has(op.result)).map((op) => op.result), ...withAdjoint])].sort((a, b) => a - b);
+  const visible = [...new Set([...forward.filter((op) => !inlined.has(op.result)).map((op) => op.result), ...withAdjoint])].sort(
+    (a, b) => a - b,
+  );
   const names = nameFunction(func, visible, withAdjoint, userNames, globals);
   const ops = new Map(forward.map((op) => [op.result, op]));
   const expr = (e: Expr): ts.Expression => toTs(e, names, (id) => (inlined.has(id) ? opExpr(ops.get(id)!) : undefined));
@@ -55,7 +57,11 @@ function emitGradInto({ adjoint, userNames }: EmitFunction, globals: string[]): 
     .filter((g) => g.adjoint !== null)
     .map((g) =>
       f.createExpressionStatement(
-        f.createBinaryExpression(f.createPropertyAccessExpression(f.createIdentifier(names.grad), g.param.name), SK.PlusEqualsToken, f.createIdentifier(names.adjoint.get(g.adjoint!)!)),
+        f.createBinaryExpression(
+          f.createPropertyAccessExpression(f.createIdentifier(names.grad), g.param.name),
+          SK.PlusEqualsToken,
+          f.createIdentifier(names.adjoint.get(g.adjoint!)!),
+        ),
       ),
     );
   const ret = f.createReturnStatement(expr(operandExpr(func.result)));
@@ -88,28 +94,43 @@ function emitGrad(adjoint: Adjoint, globals: string[]): ts.FunctionDeclaration {
   const seed = namer.claim("seed");
   const value = namer.claim("value");
   const zeros = f.createObjectLiteralExpression(gradients.map((g) => f.createPropertyAssignment(g.param.name, f.createNumericLiteral(0))));
-  const call = f.createCallExpression(f.createIdentifier(gradIntoName(func.name)), undefined, [...paramNames, grad, seed].map((n) => f.createIdentifier(n)));
+  const call = f.createCallExpression(
+    f.createIdentifier(gradIntoName(func.name)),
+    undefined,
+    [...paramNames, grad, seed].map((n) => f.createIdentifier(n)),
+  );
   const body = f.createBlock(
     [
       constDecl(grad, zeros),
       constDecl(value, call),
-      f.createReturnStatement(
-        f.createObjectLiteralExpression([property("value", value), property("grad", grad)]),
-      ),
+      f.createReturnStatement(f.createObjectLiteralExpression([property("value", value), property("grad", grad)])),
     ],
     true,
   );
-  const returnType = singleLine(f.createTypeLiteralNode([
-    f.createPropertySignature(undefined, "value", undefined, numberType()),
-    f.createPropertySignature(undefined, "grad", undefined, gradType(adjoint)),
-  ]));
+  const returnType = singleLine(
+    f.createTypeLiteralNode([
+      f.createPropertySignature(undefined, "value", undefined, numberType()),
+      f.createPropertySignature(undefined, "grad", undefined, gradType(adjoint)),
+    ]),
+  );
   const params = [
     ...paramNames.map((n) => param(n, numberType())),
     f.createParameterDeclaration(undefined, undefined, seed, undefined, undefined, f.createNumericLiteral(1)),
   ];
-  const decl = f.createFunctionDeclaration([f.createModifier(SK.ExportKeyword)], undefined, gradName(func.name), undefined, params, returnType, body);
+  const decl = f.createFunctionDeclaration(
+    [f.createModifier(SK.ExportKeyword)],
+    undefined,
+    gradName(func.name),
+    undefined,
+    params,
+    returnType,
+    body,
+  );
   return doc(decl, `Value of ${func.name} and its gradient d(seed * ${func.name})/d(${gradients.map((g) => g.param.name).join(", ")}).`);
 }
+
+/** How deep an inlined expression may nest before a temporary is kept (readability, and the printers' stacks). */
+const MAX_INLINE_DEPTH = 16;
 
 /** Forward temporaries written inline: used once, not the result, not read by the reverse sweep. */
 function inlinedValues(a: Adjoint): Set<ValueId> {
@@ -118,11 +139,13 @@ function inlinedValues(a: Adjoint): Set<ValueId> {
   for (const op of a.forward) for (const x of op.args) if (x.kind === "value") use(x.id);
   if (a.func.result.kind === "value") use(a.func.result.id);
   const out = new Set<ValueId>();
+  const depth = new Map<ValueId, number>();
   for (const op of a.forward) {
+    const d = 1 + Math.max(0, ...op.args.map((x) => (x.kind === "value" && out.has(x.id) ? depth.get(x.id)! : 0)));
+    depth.set(op.result, d);
     const v = a.func.values[op.result];
-    if (v.hint === "" && uses.get(op.result) === 1 && !a.record.has(op.result) && !(a.func.result.kind === "value" && a.func.result.id === op.result)) {
-      out.add(op.result);
-    }
+    const isResult = a.func.result.kind === "value" && a.func.result.id === op.result;
+    if (v.hint === "" && uses.get(op.result) === 1 && !a.record.has(op.result) && !isResult && d < MAX_INLINE_DEPTH) out.add(op.result);
   }
   return out;
 }
@@ -131,11 +154,19 @@ function inlinedValues(a: Adjoint): Set<ValueId> {
 function adjointStatement(u: AdjointUpdate, names: FunctionNames, expr: (e: Expr) => ts.Expression, accumulates: boolean): ts.Statement {
   const name = names.adjoint.get(u.target)!;
   if (u.mode === "init") {
-    return f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, expr(u.expr))], accumulates ? ts.NodeFlags.Let : ts.NodeFlags.Const));
+    return f.createVariableStatement(
+      undefined,
+      f.createVariableDeclarationList(
+        [f.createVariableDeclaration(name, undefined, undefined, expr(u.expr))],
+        accumulates ? ts.NodeFlags.Let : ts.NodeFlags.Const,
+      ),
+    );
   }
   const negated = u.expr.k === "prim" && u.expr.prim === "neg";
   const rhs = negated ? expr((u.expr as { args: Expr[] }).args[0]) : expr(u.expr);
-  return f.createExpressionStatement(f.createBinaryExpression(f.createIdentifier(name), negated ? SK.MinusEqualsToken : SK.PlusEqualsToken, rhs));
+  return f.createExpressionStatement(
+    f.createBinaryExpression(f.createIdentifier(name), negated ? SK.MinusEqualsToken : SK.PlusEqualsToken, rhs),
+  );
 }
 
 /** An expression tree as a TypeScript expression; `inline(id)` gives the expression of an inlined value. */
@@ -210,7 +241,9 @@ function literal(v: number, text?: string): ts.Expression {
 const numberType = () => f.createKeywordTypeNode(SK.NumberKeyword);
 
 function gradType(a: Adjoint): ts.TypeNode {
-  return singleLine(f.createTypeLiteralNode(a.gradients.map((g) => f.createPropertySignature(undefined, g.param.name, undefined, numberType()))));
+  return singleLine(
+    f.createTypeLiteralNode(a.gradients.map((g) => f.createPropertySignature(undefined, g.param.name, undefined, numberType()))),
+  );
 }
 
 /** `{ value: v }`, or `{ value }` when the local has the key's name. */
@@ -228,7 +261,10 @@ function param(name: string, type: ts.TypeNode): ts.ParameterDeclaration {
 }
 
 function constDecl(name: string, init: ts.Expression): ts.Statement {
-  return f.createVariableStatement(undefined, f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, init)], ts.NodeFlags.Const));
+  return f.createVariableStatement(
+    undefined,
+    f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, init)], ts.NodeFlags.Const),
+  );
 }
 
 function comment<T extends ts.Node>(node: T, text: string): T {

@@ -35,13 +35,20 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .description("Writes <file>.grad.ts with the value and exact gradient of each /** @differentiable */ function in <file>.")
     .version(version(), "-V, --version")
     .argument("<files...>", "TypeScript files with @differentiable functions")
-    .option("-o, --out-dir <dir>", "write the .grad.ts files under <dir> (keeping their folders relative to the inputs' common folder)")
+    .option(
+      "-o, --out-dir <dir>",
+      "write the .grad.ts files under <dir>, at the same place relative to <dir> as the inputs are to the current folder",
+    )
     .option("--check", "write nothing; exit 1 if a .grad.ts is missing or stale (for CI)")
     .option("--stdout", "print the generated code instead of writing files")
     .option("--dump <phase>", `print the IR after a phase instead of writing: ${DUMPS.join(" | ")}`)
     .exitOverride()
+    .showHelpAfterError("(run adc --help for the options)")
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .addHelpText("after", "\nExamples:\n  adc examples/neuron.ts          writes examples/neuron.grad.ts\n  adc --check src/*.ts             fails when a .grad.ts is out of date");
+    .addHelpText(
+      "after",
+      "\nExamples:\n  adc examples/neuron.ts          writes examples/neuron.grad.ts\n  adc --check src/*.ts             fails when a .grad.ts is out of date",
+    );
   let files: string[];
   let opts: Options;
   try {
@@ -58,20 +65,21 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   }
 
   const inputs = files.map((f) => path.resolve(io.cwd, f));
-  const root = commonDir(inputs);
   let status = 0;
   for (let i = 0; i < files.length; i++) {
     try {
-      status = Math.max(status, await processFile(files[i], inputs[i], root, opts, io));
+      status = Math.max(status, await processFile(files[i], inputs[i], opts, io));
     } catch (e) {
-      io.err(`adc: internal error while compiling ${files[i]}: ${(e as Error).message}${process.env.ADC_DEBUG ? `\n${(e as Error).stack}` : " (set ADC_DEBUG=1 for the stack trace)"}`);
+      io.err(
+        `adc: internal error while compiling ${files[i]}: ${(e as Error).message}${process.env.ADC_DEBUG ? `\n${(e as Error).stack}` : " (set ADC_DEBUG=1 for the stack trace)"}`,
+      );
       status = 1;
     }
   }
   return status;
 }
 
-async function processFile(shown: string, input: string, root: string, opts: Options, io: Io): Promise<number> {
+async function processFile(shown: string, input: string, opts: Options, io: Io): Promise<number> {
   if (/\.grad\.[cm]?ts$/.test(input)) {
     io.err(`${shown}: error: this is a file adc generated; pass its source instead`);
     return 1;
@@ -80,38 +88,65 @@ async function processFile(shown: string, input: string, root: string, opts: Opt
     io.err(`${shown}: error: adc reads TypeScript source files (.ts, .mts, .cts)`);
     return 1;
   }
+  const outDir = opts.outDir ? path.resolve(io.cwd, opts.outDir) : undefined;
+  if (outDir && path.relative(io.cwd, input).startsWith("..")) {
+    io.err(
+      `${shown}: error: with --out-dir, the inputs must be inside the current folder (their place under it is kept under the out dir)`,
+    );
+    return 1;
+  }
   let text: string;
   try {
     text = fs.readFileSync(input, "utf8");
   } catch (e) {
-    io.err(`${shown}: error: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    io.err(`${shown}: error: cannot read the file: ${READ_ERRORS[(e as NodeJS.ErrnoException).code ?? ""] ?? (e as Error).message}`);
     return 1;
   }
-  const result = await compile(parse(input, text));
+  const target = outputPath(input, io.cwd, outDir);
+  const targetShown = path.relative(io.cwd, target) || target;
+  const regenerate = `npx adc${opts.outDir ? ` --out-dir ${opts.outDir}` : ""} ${shown}`;
+  // the header names the source as seen from the generated file, so it does not depend on where adc ran
+  const fromTarget = path.relative(path.dirname(target), input).split(path.sep).join("/");
+  const result = await compile(
+    parse(input, text),
+    outDir ? { headerSource: fromTarget, headerNote: "run npx adc with the same --out-dir to regenerate" } : {},
+  );
   for (const d of result.diagnostics) io.err(formatDiagnostic(d, shown));
   if (result.diagnostics.length) return 1;
   if (opts.dump) {
     io.out(dump(result, opts.dump));
     return 0;
   }
-  const target = outputPath(input, root, opts.outDir ? path.resolve(io.cwd, opts.outDir) : undefined);
-  const targetShown = path.relative(io.cwd, target) || target;
+  const existing = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined;
   if (!result.code) {
-    io.err(`${shown}: no @differentiable functions; nothing to write`);
+    // a file adc generated earlier from this source is now stale: nothing should be there
+    if (existing !== undefined && existing.startsWith(HEADER_PREFIX)) {
+      if (opts.check) {
+        io.err(`${targetShown}: stale: ${shown} has no @differentiable functions any more; delete it or run ${regenerate}`);
+        return 1;
+      }
+      if (!opts.stdout) {
+        fs.rmSync(target);
+        io.out(`removed ${targetShown} (${shown} has no @differentiable functions any more)`);
+        return 0;
+      }
+    }
+    io.out(`${shown}: no @differentiable functions; nothing to write`);
     return 0;
   }
   if (opts.stdout) {
     io.out(result.code.trimEnd());
     return 0;
   }
-  const existing = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : undefined;
   if (opts.check) {
     if (existing === result.code) return 0;
-    io.err(`${targetShown}: ${existing === undefined ? "missing" : "stale"}; run npx adc ${shown}`);
+    io.err(`${targetShown}: ${existing === undefined ? "missing" : "stale"}; run ${regenerate}`);
     return 1;
   }
   if (existing !== undefined && !existing.startsWith(HEADER_PREFIX)) {
-    io.err(`${targetShown}: error: refusing to overwrite a file adc did not generate (it lacks the '${HEADER_PREFIX.trim()}' header); move it away or use --out-dir`);
+    io.err(
+      `${targetShown}: error: refusing to overwrite a file adc did not generate (it lacks the '${HEADER_PREFIX.trim()}' header); move it away or use --out-dir`,
+    );
     return 1;
   }
   const exports = result.functions.flatMap((f) => [gradName(f.name), gradIntoName(f.name)]).join(", ");
@@ -131,12 +166,11 @@ export function outputPath(input: string, root: string, outDir?: string): string
   return outDir ? path.join(outDir, path.relative(root, name)) : name;
 }
 
-function commonDir(files: string[]): string {
-  if (files.length === 0) return ".";
-  let dir = path.dirname(files[0]);
-  for (const f of files) while (!(f + path.sep).startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep)) dir = path.dirname(dir);
-  return dir;
-}
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: "no such file",
+  EACCES: "permission denied",
+  EISDIR: "it is a folder",
+};
 
 function dump(result: CompileResult, phase: Dump): string {
   return result.functions

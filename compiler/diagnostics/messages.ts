@@ -3,9 +3,10 @@ export const messages = {
   unsupportedStatement: (what: string) =>
     `ADC1001: ${what} is not supported in a @differentiable function yet (supported: const/let, assignments, return)`,
   unsupportedExpression: (what: string) => `ADC1002: ${what} is not supported in a @differentiable function`,
-  unsupportedOperator: (op: string) => `ADC1003: the operator '${op}' is not supported in a @differentiable function (supported: + - * / ** % and unary -)`,
+  unsupportedOperator: (op: string) =>
+    `ADC1003: the operator '${op}' is not supported in a @differentiable function (supported: + - * / ** % and unary -)`,
   noRuleForCall: (callee: string) =>
-    `ADC1004: cannot differentiate the call to '${callee}': adc has no derivative for it (Math functions with a rule, and tagged functions once calls land, are supported)`,
+    `ADC1004: cannot differentiate the call to '${callee}': adc has no derivative for it; a @differentiable function may call the Math functions listed in the README (calls to your own functions are not supported yet)`,
   callToTagged: (callee: string) =>
     `ADC1005: '${callee}' is @differentiable too, but calls between @differentiable functions are not supported yet; inline its body for now`,
   unknownMathMember: (name: string) => `ADC1006: 'Math.${name}' is not supported in a @differentiable function`,
@@ -27,10 +28,21 @@ export const messages = {
   notAFunction: () => `ADC1020: @differentiable must tag a function declaration or 'const f = (…) => …'`,
   noBody: (name: string) => `ADC1021: '${name}' has no body to differentiate (a declaration or overload)`,
   functionModifier: (what: string) => `ADC1022: ${what} functions cannot be @differentiable`,
-  wrtUnknown: (name: string, fn: string) => `ADC1023: wrt(${name}): '${fn}' has no parameter named '${name}'`,
+  wrtUnknown: (name: string, fn: string, params: string[]) =>
+    `ADC1023: wrt(…) names '${name}', but '${fn}' has no such parameter (its parameters: ${params.join(", ") || "none"})`,
   wrtSyntax: (text: string) => `ADC1024: cannot read the tag '${text}': write '@differentiable' or '@differentiable wrt(a, b)'`,
   typeParameters: () => `ADC1025: generic @differentiable functions are not supported`,
-  duplicateTagged: (name: string) => `ADC1026: two @differentiable functions are named '${name}'`,
-  generatedNameClash: (name: string, other: string) =>
-    `ADC1027: the generated '${name}' would clash with '${other}' declared in this file; rename one of them`,
+  duplicateTagged: (name: string, firstLine: number) =>
+    `ADC1026: another @differentiable function named '${name}' is tagged on line ${firstLine}`,
+  generatedNameClash: (generated: string, from: string) =>
+    `ADC1027: this function's name '${generated}' is the name adc generates for the gradient of '${from}'; rename one of them`,
+  tagNotOnTopLevelFunction: () =>
+    `ADC1028: @differentiable only tags top-level functions ('function f(…)' or 'const f = (…) => …'); this tag would be ignored`,
+  tagNotInJsDoc: () => `ADC1029: @differentiable must be in a /** … */ comment to tag a function; this one would be ignored`,
+  wrtEmpty: () => `ADC1030: wrt() names no parameters; list the ones to differentiate, or drop wrt(…) to differentiate all`,
+  wrtDuplicate: (name: string) => `ADC1031: wrt(…) names '${name}' twice`,
+  syntaxError: (text: string) => `ADC1000: syntax error: ${text}`,
+  shadowedMath: () =>
+    `ADC1032: 'Math' here is not the global Math (this file declares its own); adc only knows the derivatives of the global Math functions`,
+  mathFunctionAsValue: (name: string) => `ADC1033: 'Math.${name}' can only be called in a @differentiable function, not used as a value`,
 } as const;

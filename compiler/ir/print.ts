@@ -70,6 +70,9 @@ export function printAdjoint(a: Adjoint): string {
   for (const op of a.forward) lines.push(`    %${names.get(op.result)} = ${op.prim} ${op.args.map(ref).join(", ")}`);
   lines.push("  reverse:");
   for (const u of a.reverse) lines.push(`    d%${names.get(u.target)} ${u.mode === "init" ? "=" : "+="} ${printExpr(u.expr, names)}`);
-  lines.push(`  grad: { ${a.gradients.map((g) => `${g.param.name}: ${g.adjoint === null ? "0" : `d%${names.get(g.adjoint)}`}`).join(", ")} }`, "}");
+  lines.push(
+    `  grad: { ${a.gradients.map((g) => `${g.param.name}: ${g.adjoint === null ? "0" : `d%${names.get(g.adjoint)}`}`).join(", ")} }`,
+    "}",
+  );
   return lines.join("\n");
 }

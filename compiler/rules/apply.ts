@@ -97,5 +97,9 @@ function exprKey(e: Expr): string {
 }
 
 export function operandExpr(a: Operand): Expr {
-  return a.kind === "value" ? { k: "val", id: a.id } : a.text === undefined ? { k: "const", value: a.value } : { k: "const", value: a.value, text: a.text };
+  return a.kind === "value"
+    ? { k: "val", id: a.id }
+    : a.text === undefined
+      ? { k: "const", value: a.value }
+      : { k: "const", value: a.value, text: a.text };
 }

@@ -4,7 +4,33 @@
 //          gradient itself; rules.test.ts checks it never reads more than `needs` says)
 //   grad:  local gradient per operand ("partials", the engine emits `dx += partial * g`),
 //          or the routed gradient per operand ("vjp"), over x, y, args, out and g
-import { add, c, named, cos, cosh, div, eq, exp, ge, le, log, mul, neg, one, pow, select, sign, sin, sinh, sqrt, square, sub, trunc, two, zero } from "./dsl.js";
+import {
+  add,
+  c,
+  named,
+  cos,
+  cosh,
+  div,
+  eq,
+  exp,
+  ge,
+  le,
+  log,
+  mul,
+  neg,
+  one,
+  pow,
+  select,
+  sign,
+  sin,
+  sinh,
+  sqrt,
+  square,
+  sub,
+  trunc,
+  two,
+  zero,
+} from "./dsl.js";
 import { binary, call, partials, vjp, zeroDerivative, type Rule } from "./kinds.js";
 
 const LN2 = named(Math.LN2, "Math.LN2");
@@ -12,21 +38,66 @@ const LN10 = named(Math.LN10, "Math.LN10");
 
 export const RULES = {
   // arithmetic
-  add: partials(binary("+"), 2, (x, y) => x + y, [], () => [one, one]), // add distributes
-  sub: partials(binary("-"), 2, (x, y) => x - y, [], () => [one, c(-1)]),
-  mul: partials(binary("*"), 2, (x, y) => x * y, ["x", "y"], ({ x, y }) => [y, x]), // mul switches
-  div: partials(binary("/"), 2, (x, y) => x / y, ["y", "out"], ({ y, out }) => [div(one, y), div(neg(out), y)]),
+  add: partials(
+    binary("+"),
+    2,
+    (x, y) => x + y,
+    [],
+    () => [one, one],
+  ), // add distributes
+  sub: partials(
+    binary("-"),
+    2,
+    (x, y) => x - y,
+    [],
+    () => [one, c(-1)],
+  ),
+  mul: partials(
+    binary("*"),
+    2,
+    (x, y) => x * y,
+    ["x", "y"],
+    ({ x, y }) => [y, x],
+  ), // mul switches
+  div: partials(
+    binary("/"),
+    2,
+    (x, y) => x / y,
+    ["y", "out"],
+    ({ y, out }) => [div(one, y), div(neg(out), y)],
+  ),
   // 1 / y (the lectures' 1/x gate): local gradient -1/y^2 = -out^2, no second division
-  recip: partials({ kind: "reciprocal" }, 1, (x) => 1 / x, ["out"], ({ out }) => [neg(square(out))]),
-  neg: partials({ kind: "prefix", op: "-" }, 1, (x) => -x, [], () => [c(-1)]),
+  recip: partials(
+    { kind: "reciprocal" },
+    1,
+    (x) => 1 / x,
+    ["out"],
+    ({ out }) => [neg(square(out))],
+  ),
+  neg: partials(
+    { kind: "prefix", op: "-" },
+    1,
+    (x) => -x,
+    [],
+    () => [c(-1)],
+  ),
   // x ** y: with a literal exponent this simplifies to the textbook `n * x ** (n - 1)`;
   // d/dy = out * log(x) is 0 where x = 0 (the limit from the right), not 0 * -Infinity
-  pow: partials(binary("**"), 2, (x, y) => x ** y, ["x", "y", "out"], ({ x, y, out }) => [
-    mul(y, pow(x, sub(y, one))),
-    select(eq(x, zero), zero, mul(out, log(x))),
-  ]),
+  pow: partials(
+    binary("**"),
+    2,
+    (x, y) => x ** y,
+    ["x", "y", "out"],
+    ({ x, y, out }) => [mul(y, pow(x, sub(y, one))), select(eq(x, zero), zero, mul(out, log(x)))],
+  ),
   // x % y = x - y * trunc(x / y)
-  mod: partials(binary("%"), 2, (x, y) => x % y, ["x", "y"], ({ x, y }) => [one, neg(trunc(div(x, y)))]),
+  mod: partials(
+    binary("%"),
+    2,
+    (x, y) => x % y,
+    ["x", "y"],
+    ({ x, y }) => [one, neg(trunc(div(x, y)))],
+  ),
 
   // exponentials and logarithms
   exp: partials(call("exp"), 1, Math.exp, ["out"], ({ out }) => [out]), // reuse the result
@@ -59,8 +130,20 @@ export const RULES = {
   atanh: partials(call("atanh"), 1, Math.atanh, ["x"], ({ x }) => [div(one, sub(one, square(x)))]),
 
   // routing: the gradient goes to the chosen input (ties go to the first operand)
-  max: vjp(call("max"), 2, (x, y) => Math.max(x, y), ["x", "y"], ({ x, y, g }) => [select(ge(x, y), g, zero), select(ge(x, y), zero, g)]), // max routes
-  min: vjp(call("min"), 2, (x, y) => Math.min(x, y), ["x", "y"], ({ x, y, g }) => [select(le(x, y), g, zero), select(le(x, y), zero, g)]),
+  max: vjp(
+    call("max"),
+    2,
+    (x, y) => Math.max(x, y),
+    ["x", "y"],
+    ({ x, y, g }) => [select(ge(x, y), g, zero), select(ge(x, y), zero, g)],
+  ), // max routes
+  min: vjp(
+    call("min"),
+    2,
+    (x, y) => Math.min(x, y),
+    ["x", "y"],
+    ({ x, y, g }) => [select(le(x, y), g, zero), select(le(x, y), zero, g)],
+  ),
   // |x|: sign(x), with the subgradient 0 at 0
   abs: partials(call("abs"), 1, Math.abs, ["x"], ({ x }) => [sign(x)]),
   // hypot(x1, …, xn): xi / out, and 0 at the origin (a subgradient) instead of 0 / 0
@@ -82,7 +165,13 @@ export const RULES = {
   stopGradient: zeroDerivative({ kind: "identity" }, 1, (x) => x),
 
   // cond ? a : b — the gradient goes to the branch taken
-  select: vjp({ kind: "select" }, 3, (cond, a, b) => (cond ? a : b), ["x"], ({ x: cond, g }) => [null, select(cond, g, zero), select(cond, zero, g)]),
+  select: vjp(
+    { kind: "select" },
+    3,
+    (cond, a, b) => (cond ? a : b),
+    ["x"],
+    ({ x: cond, g }) => [null, select(cond, g, zero), select(cond, zero, g)],
+  ),
 } satisfies Record<string, Rule>;
 
 export type PrimName = keyof typeof RULES;

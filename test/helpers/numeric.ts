@@ -2,7 +2,12 @@
 // a seeded random source, and a closeness test with the contract's tolerances.
 
 /** d f / d args[i] by central differences, step scaled to the argument. */
-export function centralDifference(f: (...args: number[]) => number, args: number[], i: number, h = 1e-6 * Math.max(1, Math.abs(args[i]))): number {
+export function centralDifference(
+  f: (...args: number[]) => number,
+  args: number[],
+  i: number,
+  h = 1e-6 * Math.max(1, Math.abs(args[i])),
+): number {
   const plus = [...args];
   const minus = [...args];
   plus[i] += h;
