@@ -72,19 +72,24 @@ describe.each(fixtures.filter((f) => f.kind === "gradient").map((f) => [f.name, 
         }
       });
 
-    it("matches central differences of the original at random points", () => {
-      const f = original[name];
-      for (const args of points()) {
-        const r = grad()(...args);
-        expect(close(r.value, f(...args), 1e-12, 1e-12), `value at ${args}`).toBe(true);
-        expect(Object.keys(r.grad).sort()).toEqual([...wrtNames()].sort());
-        paramNames().forEach((p, i) => {
-          if (!wrtNames().includes(p)) return;
-          const fd = centralDifference(f, args, i);
-          expect(close(r.grad[p], fd), `d${name}/d${p} at [${args}]: adc ${r.grad[p]}, central difference ${fd}`).toBe(true);
-        });
-      }
-    });
+    if (fc.notFiniteDifferences) {
+      it(`is checked by its known points (not by central differences: ${fc.notFiniteDifferences})`, () => {
+        expect((fc.known ?? []).some((k) => k.grad && Object.keys(k.grad).length > 0)).toBe(true);
+      });
+    } else
+      it("matches central differences of the original at random points", () => {
+        const f = original[name];
+        for (const args of points()) {
+          const r = grad()(...args);
+          expect(close(r.value, f(...args), 1e-12, 1e-12), `value at ${args}`).toBe(true);
+          expect(Object.keys(r.grad).sort()).toEqual([...wrtNames()].sort());
+          paramNames().forEach((p, i) => {
+            if (!wrtNames().includes(p)) return;
+            const fd = centralDifference(f, args, i);
+            expect(close(r.grad[p], fd), `d${name}/d${p} at [${args}]: adc ${r.grad[p]}, central difference ${fd}`).toBe(true);
+          });
+        }
+      });
 
     it("agrees with the IR interpreter (forward and adjoint)", () => {
       const fn = result.functions.find((x) => x.name === name)!;

@@ -19,6 +19,11 @@ export interface FunctionCase {
   /** [lo, hi] per parameter: where random points are drawn (keep away from kinks and poles). */
   domain: [number, number][];
   known?: KnownPoint[];
+  /**
+   * Why central differences of the original are not the reference (stopGradient changes the
+   * gradient but not the value): the known points are then the independent check.
+   */
+  notFiniteDifferences?: string;
 }
 
 export interface CaseFile {
