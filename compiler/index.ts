@@ -6,7 +6,8 @@
 import * as path from "node:path";
 import * as ts from "typescript";
 import { findTagged, type TaggedFunction } from "./1-frontend/find-tagged.js";
-import { lower, moduleConstants, shadowedGlobals, stopGradientImports, type ModuleContext } from "./1-frontend/lower.js";
+import { lower } from "./1-frontend/lower.js";
+import { moduleConstants, shadowedGlobals, stopGradientImports, type ModuleContext } from "./1-frontend/module-context.js";
 import { analyse, type Analysed } from "./2-analysis/index.js";
 import { reverse } from "./3-reverse/reverse-sweep.js";
 import { format, header, printModule } from "./4-emit/format.js";

@@ -1,2 +1,3 @@
 // adc/runtime: what generated code and training loops need.
 export { zeroGrad, type GradientRecord } from "./zero-grad.js";
+export { BitStack, F64Stack, U32Stack } from "./stack.js";

@@ -4,7 +4,8 @@
 import * as fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compileText } from "../compiler/index.js";
-import { interpret, interpretAdjoint } from "../compiler/ir/interpret.js";
+import { interpret } from "../compiler/ir/interpret.js";
+import { interpretAdjoint } from "../compiler/ir/interpret-adjoint.js";
 import { printAdjoint, printFunc } from "../compiler/ir/print.js";
 import { verify } from "../compiler/ir/verify.js";
 import { loadFunctions, loadModule } from "./helpers/load.js";
@@ -187,8 +188,8 @@ describe("the IR verifier", () => {
   const base = () => ({
     name: "f",
     params: [{ name: "x", value: 0, wrt: true }],
-    values: [0, 1, 2].map((id) => ({ id, hint: "", span })),
-    body: [{ result: 1, prim: "exp", args: [{ kind: "value" as const, id: 0 }], stmt: 0, span }],
+    values: [0, 1, 2].map((id) => ({ id, hint: "", type: "number" as const, span })),
+    body: [{ kind: "op" as const, result: 1, prim: "exp", args: [{ kind: "value" as const, id: 0 }], stmt: 0, span }],
     result: { kind: "value" as const, id: 1 },
     statements: [{ text: "return Math.exp(x)", span }],
     span,
@@ -206,7 +207,7 @@ describe("the IR verifier", () => {
   it("rejects a read before definition, a double definition and a wrong arity", () => {
     const early = base();
     early.body[0].args = [{ kind: "value", id: 2 }];
-    expect(() => verify(early)).toThrow(/reads %2 before it is defined/);
+    expect(() => verify(early)).toThrow(/reads %2 where it is not defined/);
     const twice = base();
     twice.body.push({ ...twice.body[0] });
     expect(() => verify(twice)).toThrow(/defined twice/);

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { analyse } from "../compiler/2-analysis/index.js";
 import { reverse } from "../compiler/3-reverse/reverse-sweep.js";
 import { walk, type Expr } from "../compiler/ir/expr.js";
-import { evalExpr, interpretAdjoint } from "../compiler/ir/interpret.js";
+import { evalExpr, interpretAdjoint } from "../compiler/ir/interpret-adjoint.js";
 import { value, type Func, type Op, type Span } from "../compiler/ir/types.js";
 import { contribution, roles } from "../compiler/rules/apply.js";
 import { binary, call, partials, type Rule } from "../compiler/rules/kinds.js";
@@ -98,9 +98,16 @@ const DOMAINS: Record<PrimName, Domain[]> = {
   round: one(offHalfInteger()),
   trunc: one(offInteger()),
   sign: one(magnitude(1e-3, 10)),
-  ge: [{ points: apart(1e-3) }],
+  lt: [{ points: apart(1e-3) }],
   le: [{ points: apart(1e-3) }],
+  gt: [{ points: apart(1e-3) }],
+  ge: [{ points: apart(1e-3) }],
   eq: [{ points: apart(1e-3) }],
+  ne: [{ points: apart(1e-3) }],
+  // booleans are 0 and 1 to the interpreter
+  and: [{ points: fc.tuple(fc.constantFrom(0, 1), fc.constantFrom(0, 1)) }],
+  or: [{ points: fc.tuple(fc.constantFrom(0, 1), fc.constantFrom(0, 1)) }],
+  not: [{ points: fc.constantFrom(0, 1).map((x) => [x]) }],
   stopGradient: one(R),
   select: [{ points: fc.tuple(fc.constantFrom(0, 1), R, R), noDerivative: [0] }],
 };
@@ -117,7 +124,7 @@ const SPAN: Span = { file: "rules.test.ts", start: 0, end: 0, line: 1, col: 1 };
 
 /** `%n = prim %0, …, %n-1`: one operation on n fresh values; the result is value n. */
 function oneOp(prim: string, n: number): Op {
-  return { result: n, prim, args: Array.from({ length: n }, (_, i) => value(i)), stmt: 0, span: SPAN };
+  return { kind: "op", result: n, prim, args: Array.from({ length: n }, (_, i) => value(i)), stmt: 0, span: SPAN };
 }
 
 /** `function f(p0, …, pn-1) { return prim(p0, …) }` as IR, every parameter in the gradient. */
@@ -126,7 +133,10 @@ function oneOpFunc(prim: string, n: number): Func {
   return {
     name: prim,
     params,
-    values: [...params.map((p) => ({ id: p.value, hint: p.name, span: SPAN })), { id: n, hint: "", span: SPAN }],
+    values: [
+      ...params.map((p) => ({ id: p.value, hint: p.name, type: "number" as const, span: SPAN })),
+      { id: n, hint: "", type: RULES[prim as PrimName].returns === "boolean" ? ("boolean" as const) : ("number" as const), span: SPAN },
+    ],
     body: [oneOp(prim, n)],
     result: value(n),
     statements: [{ text: `return ${prim}(${params.map((p) => p.name).join(", ")})`, span: SPAN }],
@@ -178,7 +188,7 @@ function reference(rule: Rule): (...xs: number[]) => number {
     case "binary":
       return new Function("x", "y", `return Number(x ${form.op} y);`) as (x: number, y: number) => number;
     case "prefix":
-      return (x) => -x;
+      return form.op === "-" ? (x) => -x : (x) => Number(!x);
     case "reciprocal":
       return (x) => 1 / x;
     case "identity":

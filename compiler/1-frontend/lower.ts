@@ -1,80 +1,68 @@
 // Lowers a tagged function's TypeScript AST into the SSA IR.
 // After lower(): every operand is an SSA value or a literal; every operation is a primitive of
-// the rule table; each operation knows the source statement it came from. Anything outside
-// the supported language is an AdcError at the offending node, never a guess.
+// the rule table; control flow is structured (if regions with phis, loops with carried
+// values, test at the top); each operation and region knows the source statement it came
+// from. Anything outside the supported language is an AdcError at the offending node.
+//
+// break, continue and return become flags (internal variables, merged like any other):
+// `return e` sets `returned` and the result; `break` sets the loop's `broke`, which its
+// condition reads; `continue` sets `skipped` for the rest of the iteration. The statements
+// after one that may have jumped run under `if (!flag)`; when one branch of an if always
+// jumps (`if (c) break;`), the statements after the if simply go into the other branch.
 import * as ts from "typescript";
 import { AdcError, spanOf } from "../diagnostics/report.js";
 import { messages } from "../diagnostics/messages.js";
 import { FuncBuilder } from "../ir/builder.js";
-import { constant, type Func, type Operand } from "../ir/types.js";
+import { constant, FALSE, TRUE, type Carried, type Func, type Operand, type Phi } from "../ir/types.js";
 import { primOfMathCall, ruleOf } from "../rules/table.js";
-import type { FunctionNode, TaggedFunction } from "./find-tagged.js";
+import { assignedNames, blockCompletes, completesNormally, containsBreakFor, containsContinueFor, containsReturn } from "./completion.js";
 import { describeExpression, describeStatement } from "./describe.js";
-
-/** What the lowering knows about the module around the function. */
-export interface ModuleContext {
-  file: ts.SourceFile;
-  /** Names of all tagged functions in the file (calls to them are not supported yet). */
-  tagged: Set<string>;
-  /** Module-level `const K = <number literal>`: inlined as literals. */
-  constants: Map<string, number>;
-  /** How `stopGradient` from "adc" is called in this file: local names, and namespace names (`adc.stopGradient`). */
-  stopGradient: { names: Set<string>; namespaces: Set<string> };
-  /** Global names the file declares for itself (a `Math` of its own is not the global Math). */
-  shadowed: Set<string>;
-}
-
-/** Names declared anywhere in the file that hide globals adc relies on. */
-export function shadowedGlobals(file: ts.SourceFile): Set<string> {
-  const out = new Set<string>();
-  const visit = (node: ts.Node) => {
-    const name = (node as { name?: ts.Node }).name;
-    const declares =
-      ts.isVariableDeclaration(node) ||
-      ts.isFunctionDeclaration(node) ||
-      ts.isClassDeclaration(node) ||
-      ts.isParameter(node) ||
-      ts.isImportSpecifier(node) ||
-      ts.isNamespaceImport(node) ||
-      ts.isImportClause(node) ||
-      ts.isModuleDeclaration(node) ||
-      ts.isEnumDeclaration(node);
-    if (declares && name && ts.isIdentifier(name) && (name.text === "Math" || name.text === "Infinity" || name.text === "NaN"))
-      out.add(name.text);
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
-  return out;
-}
-
-/** The names under which the file imports `stopGradient` from "adc". */
-export function stopGradientImports(file: ts.SourceFile): ModuleContext["stopGradient"] {
-  const names = new Set<string>();
-  const namespaces = new Set<string>();
-  for (const st of file.statements) {
-    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || st.moduleSpecifier.text !== "adc") continue;
-    const bindings = st.importClause?.namedBindings;
-    if (!bindings) continue;
-    if (ts.isNamespaceImport(bindings)) namespaces.add(bindings.name.text);
-    else for (const el of bindings.elements) if ((el.propertyName ?? el.name).text === "stopGradient") names.add(el.name.text);
-  }
-  return { names, namespaces };
-}
+import type { FunctionNode, TaggedFunction } from "./find-tagged.js";
+import type { ModuleContext } from "./module-context.js";
 
 interface Binding {
+  name: string;
   mutable: boolean;
-  /** undefined until a `let` without initializer is assigned. */
+  /** adc's own (a flag or the return value), not a variable of the user's. */
+  synthetic?: boolean;
+  /** undefined until a `let` without initializer is assigned (or where only some paths assign it). */
   operand?: Operand;
 }
 
+/** What lowerItems walks: statements, and the scope changes of the blocks they came from. */
+type Item = ts.Statement | { scope: "push" | "pop" } | { run: () => void };
+
+/** A loop or switch that break (and, for loops, continue) may leave. */
+interface JumpTarget {
+  kind: "loop" | "switch";
+  broke?: Binding;
+  skipped?: Binding;
+}
+
 // The binary operators of the language and their primitives.
-const BINARY: Partial<Record<ts.SyntaxKind, string>> = {
+const ARITHMETIC: Partial<Record<ts.SyntaxKind, string>> = {
   [ts.SyntaxKind.PlusToken]: "add",
   [ts.SyntaxKind.MinusToken]: "sub",
   [ts.SyntaxKind.AsteriskToken]: "mul",
   [ts.SyntaxKind.SlashToken]: "div",
   [ts.SyntaxKind.AsteriskAsteriskToken]: "pow",
   [ts.SyntaxKind.PercentToken]: "mod",
+};
+
+const COMPARISON: Partial<Record<ts.SyntaxKind, string>> = {
+  [ts.SyntaxKind.LessThanToken]: "lt",
+  [ts.SyntaxKind.LessThanEqualsToken]: "le",
+  [ts.SyntaxKind.GreaterThanToken]: "gt",
+  [ts.SyntaxKind.GreaterThanEqualsToken]: "ge",
+  [ts.SyntaxKind.EqualsEqualsEqualsToken]: "eq",
+  [ts.SyntaxKind.EqualsEqualsToken]: "eq",
+  [ts.SyntaxKind.ExclamationEqualsEqualsToken]: "ne",
+  [ts.SyntaxKind.ExclamationEqualsToken]: "ne",
+};
+
+const LOGICAL: Partial<Record<ts.SyntaxKind, string>> = {
+  [ts.SyntaxKind.AmpersandAmpersandToken]: "and",
+  [ts.SyntaxKind.BarBarToken]: "or",
 };
 
 const COMPOUND: Partial<Record<ts.SyntaxKind, string>> = {
@@ -88,37 +76,22 @@ const COMPOUND: Partial<Record<ts.SyntaxKind, string>> = {
 
 const MATH_CONSTANTS = new Set(["PI", "E", "LN2", "LN10", "LOG2E", "LOG10E", "SQRT2", "SQRT1_2"]);
 const GLOBAL_CONSTANTS: Record<string, number> = { Infinity, NaN };
+const PUSH: Item = { scope: "push" };
+const POP: Item = { scope: "pop" };
 
 export function lower(tagged: TaggedFunction, ctx: ModuleContext): Func {
   return new Lowering(tagged, ctx).run();
 }
 
-/** Top-level `const K = 2.5` (or `-2.5`) declarations of a file. */
-export function moduleConstants(file: ts.SourceFile): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const st of file.statements) {
-    if (!ts.isVariableStatement(st) || !(st.declarationList.flags & ts.NodeFlags.Const)) continue;
-    for (const d of st.declarationList.declarations) {
-      if (!ts.isIdentifier(d.name) || !d.initializer) continue;
-      const v = literalValue(d.initializer);
-      if (v !== undefined) out.set(d.name.text, v);
-    }
-  }
-  return out;
-}
-
-function literalValue(e: ts.Expression): number | undefined {
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
-  if (ts.isNumericLiteral(e)) return Number(e.text);
-  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand))
-    return -Number(e.operand.text);
-  return undefined;
-}
-
 class Lowering {
   private readonly b: FuncBuilder;
-  private readonly env = new Map<string, Binding>();
   private readonly file: ts.SourceFile;
+  private scopes: Map<string, Binding>[] = [new Map()];
+  /** Flags and the return value: visible everywhere, merged like variables. */
+  private readonly internals: Binding[] = [];
+  private readonly targets: JumpTarget[] = [];
+  private readonly returned: Binding;
+  private readonly result: Binding;
 
   constructor(
     private readonly tagged: TaggedFunction,
@@ -126,6 +99,8 @@ class Lowering {
   ) {
     this.file = ctx.file;
     this.b = new FuncBuilder(tagged.name, this.span(tagged.statement));
+    this.returned = this.internal("returned", FALSE);
+    this.result = this.internal("out", undefined);
   }
 
   run(): Func {
@@ -139,15 +114,21 @@ class Lowering {
     for (const p of fn.parameters) {
       const name = (p.name as ts.Identifier).text;
       const id = this.b.param(name, this.span(p), wrt === undefined || wrt.some((w) => w.name === name));
-      this.env.set(name, { mutable: true, operand: { kind: "value", id } });
+      this.declare(name, { kind: "value", id }, true);
     }
     const body = fn.body!;
     if (!ts.isBlock(body)) {
       // `(x) => expr` is `return expr`
       this.b.statement(oneLine(body.getText(this.file)), this.span(body));
-      return this.b.finish(this.expr(body));
+      return this.b.finish(this.number(body));
     }
-    return this.b.finish(this.block(body));
+    if (blockCompletes(body.statements)) {
+      const end = body.statements.length ? body.statements[body.statements.length - 1] : body;
+      throw new AdcError(this.span(end), messages.missingReturn(this.tagged.name));
+    }
+    this.lowerItems([...body.statements]);
+    if (!this.result.operand) throw new AdcError(this.span(body), messages.missingReturn(this.tagged.name));
+    return this.b.finish(this.result.operand);
   }
 
   private checkSignature(fn: FunctionNode): void {
@@ -162,95 +143,378 @@ class Lowering {
       if (p.questionToken) throw new AdcError(this.span(p), messages.parameterForm("optional"));
       if (p.initializer) throw new AdcError(this.span(p), messages.parameterForm("default-valued"));
       if (!p.type) throw new AdcError(this.span(p), messages.parameterNeedsType(p.name.text));
-      if (!isNumberType(p.type))
+      if (p.type.kind !== ts.SyntaxKind.NumberKeyword) {
         throw new AdcError(this.span(p.type), messages.parameterType(p.name.text, oneLine(p.type.getText(this.file))));
+      }
     }
-    if (fn.type && !isNumberType(fn.type)) throw new AdcError(this.span(fn.type), messages.returnType(oneLine(fn.type.getText(this.file))));
+    if (fn.type && fn.type.kind !== ts.SyntaxKind.NumberKeyword) {
+      throw new AdcError(this.span(fn.type), messages.returnType(oneLine(fn.type.getText(this.file))));
+    }
   }
 
-  /** Lowers the statements of the body; returns what the final `return` returns. */
-  private block(body: ts.Block): Operand {
-    const statements = body.statements;
-    for (let i = 0; i < statements.length; i++) {
-      const st = statements[i];
-      if (ts.isEmptyStatement(st)) continue;
-      if (ts.isReturnStatement(st)) {
-        const rest = statements.slice(i + 1).find((s) => !ts.isEmptyStatement(s) && !ts.isFunctionDeclaration(s));
-        if (rest) throw new AdcError(this.span(rest), messages.codeAfterReturn());
-        if (!st.expression) throw new AdcError(this.span(st), messages.missingReturn(this.tagged.name));
-        this.b.statement(statementText(st, this.file), this.span(st));
-        return this.expr(st.expression);
+  // ---- sequences, and what happens after a jump ----------------------------------------------
+
+  /**
+   * Lowers statements in order. After a statement that may have jumped (set a flag), the rest
+   * runs under `if (!flag)`; after an if one of whose branches always jumps, the rest goes
+   * into the other branch. Either way this call then lowers the rest itself and returns.
+   */
+  private lowerItems(items: Item[]): void {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if ("scope" in item) {
+        if (item.scope === "push") this.scopes.push(new Map());
+        else this.scopes.pop();
+        continue;
       }
-      this.statement(st);
+      if ("run" in item) {
+        item.run();
+        continue;
+      }
+      if (ts.isEmptyStatement(item) || isTypeOnly(item)) continue;
+      const rest = items.slice(i + 1);
+      const code = rest.find((r) => "run" in r || (!("scope" in r) && !ts.isEmptyStatement(r) && !isTypeOnly(r)));
+      if (!completesNormally(item)) {
+        this.statement(item);
+        if (code) throw new AdcError("run" in code ? this.span(item) : this.span(code as ts.Statement), messages.codeAfterReturn());
+        this.applyScopes(rest);
+        return;
+      }
+      if (code && ts.isIfStatement(item) && item.elseStatement !== undefined) {
+        const thenJumps = !completesNormally(item.thenStatement);
+        const elseJumps = !completesNormally(item.elseStatement);
+        if (thenJumps !== elseJumps) {
+          this.ifStatement(item, rest, thenJumps ? "else" : "then");
+          this.applyScopes(rest);
+          return;
+        }
+      }
+      if (code && ts.isIfStatement(item) && item.elseStatement === undefined && !completesNormally(item.thenStatement)) {
+        this.ifStatement(item, rest, "else");
+        this.applyScopes(rest);
+        return;
+      }
+      const before = this.flags().map((f) => [f, f.operand] as const);
+      const first = this.b.statements.length;
+      this.statement(item);
+      const changed = before.filter(([f, op]) => !sameOperand(f.operand, op)).map(([f]) => f);
+      if (code && changed.length) {
+        // the rest runs only if none of the jumps happened
+        const any = changed.map((f) => f.operand!).reduce((a, f) => this.b.op("or", [a, f], this.span(item)));
+        this.branch(any, [], rest, this.span(item), first);
+        this.applyScopes(rest);
+        return;
+      }
     }
-    const end = statements.length ? statements[statements.length - 1] : body;
-    throw new AdcError(this.span(end), messages.missingReturn(this.tagged.name));
+  }
+
+  /** After `rest` was lowered inside a region, leave the scopes as lowering it in place would have. */
+  private applyScopes(rest: Item[]): void {
+    // the region restored the scopes it saw; the blocks that `rest` closes are closed here
+    let depth = 0;
+    for (const r of rest) if ("scope" in r) depth += r.scope === "push" ? 1 : -1;
+    for (let k = 0; k < -depth; k++) this.scopes.pop();
   }
 
   private statement(st: ts.Statement): void {
     if (ts.isVariableStatement(st)) return this.variables(st);
     if (ts.isExpressionStatement(st)) return this.expressionStatement(st);
+    if (ts.isBlock(st)) return this.lowerItems([PUSH, ...st.statements, POP]);
+    if (ts.isIfStatement(st)) return this.ifStatement(st);
+    if (ts.isForStatement(st))
+      return this.loop(st, { init: st.initializer, test: st.condition, update: st.incrementor, body: st.statement });
+    if (ts.isWhileStatement(st)) return this.loop(st, { test: st.expression, body: st.statement });
+    if (ts.isDoStatement(st)) return this.loop(st, { test: st.expression, body: st.statement, doWhile: true });
+    if (ts.isSwitchStatement(st)) return this.switchStatement(st);
+    if (ts.isReturnStatement(st)) return this.returnStatement(st);
+    if (ts.isBreakStatement(st) || ts.isContinueStatement(st)) return this.jump(st);
+    if (ts.isLabeledStatement(st)) throw new AdcError(this.span(st.label), messages.labeledStatement());
     throw new AdcError(this.span(st), messages.unsupportedStatement(describeStatement(st)));
   }
 
   // Lowers `const q = x + y` into `%q = add %x, %y`; `let s;` binds s with no value yet.
-  private variables(st: ts.VariableStatement): void {
-    const list = st.declarationList;
+  private variables(st: ts.VariableStatement | ts.VariableDeclarationList): void {
+    const list = ts.isVariableStatement(st) ? st.declarationList : st;
     const isLet = (list.flags & ts.NodeFlags.Let) !== 0;
     const isConst = (list.flags & ts.NodeFlags.Const) !== 0;
     if (!isLet && !isConst) throw new AdcError(this.span(st), messages.varDeclaration());
-    this.b.statement(statementText(st, this.file), this.span(st));
+    if (ts.isVariableStatement(st)) this.b.statement(statementText(st, this.file), this.span(st));
     for (const d of list.declarations) {
       if (!ts.isIdentifier(d.name)) throw new AdcError(this.span(d.name), messages.destructuring());
       const name = d.name.text;
-      if (d.type && !isNumberType(d.type))
+      if (d.type && d.type.kind !== ts.SyntaxKind.NumberKeyword && d.type.kind !== ts.SyntaxKind.BooleanKeyword) {
         throw new AdcError(this.span(d.type), messages.localType(name, oneLine(d.type.getText(this.file))));
+      }
       const operand = d.initializer ? this.expr(d.initializer) : undefined;
       if (operand) this.b.nameValue(operand, name);
-      this.env.set(name, { mutable: isLet, operand });
+      this.declare(name, operand, isLet);
     }
   }
 
   // Lowers `x = e`, `x += e` (`%x.2 = add %x, %e`), `x++`.
   private expressionStatement(st: ts.ExpressionStatement): void {
-    const e = skipParens(st.expression);
     this.b.statement(statementText(st, this.file), this.span(st));
+    this.effect(st.expression, st);
+  }
+
+  private effect(expression: ts.Expression, at: ts.Node): void {
+    const e = skipParens(expression);
     if (ts.isBinaryExpression(e) && ts.isIdentifier(skipParens(e.left))) {
       const op = e.operatorToken.kind;
       const target = skipParens(e.left) as ts.Identifier;
       if (op === ts.SyntaxKind.EqualsToken) return this.assign(target, this.expr(e.right));
       const prim = COMPOUND[op];
-      if (prim) return this.assign(target, this.b.op(prim, [this.read(target), this.expr(e.right)], this.span(e), target.text));
+      if (prim) return this.assign(target, this.b.op(prim, [this.readNumber(target), this.number(e.right)], this.span(e), target.text));
     }
     if ((ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && ts.isIdentifier(skipParens(e.operand))) {
       const prim = e.operator === ts.SyntaxKind.PlusPlusToken ? "add" : e.operator === ts.SyntaxKind.MinusMinusToken ? "sub" : undefined;
       const target = skipParens(e.operand) as ts.Identifier;
-      if (prim) return this.assign(target, this.b.op(prim, [this.read(target), constant(1)], this.span(e), target.text));
+      if (prim) return this.assign(target, this.b.op(prim, [this.readNumber(target), constant(1)], this.span(e), target.text));
+    }
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.CommaToken) {
+      this.effect(e.left, at);
+      return this.effect(e.right, at);
     }
     throw new AdcError(
-      this.span(st),
-      messages.unsupportedStatement(`the expression statement '${oneLine(st.expression.getText(this.file))}'`),
+      this.span(at),
+      messages.unsupportedStatement(`the expression statement '${oneLine(expression.getText(this.file))}'`),
     );
   }
 
   private assign(target: ts.Identifier, value: Operand): void {
-    const binding = this.env.get(target.text);
+    const binding = this.lookup(target.text);
     if (!binding) throw new AdcError(this.span(target), messages.assignToUnknown(target.text));
     if (!binding.mutable) throw new AdcError(this.span(target), messages.assignToConst(target.text));
     this.b.nameValue(value, target.text);
     binding.operand = value;
   }
 
-  private read(id: ts.Identifier): Operand {
-    const binding = this.env.get(id.text);
-    if (binding) {
-      if (!binding.operand) throw new AdcError(this.span(id), messages.readBeforeAssign(id.text));
-      return binding.operand;
+  // ---- control flow ---------------------------------------------------------------------------
+
+  // Lowers `if (c) A else B` into an if region with phis for the variables A or B assign;
+  // `rest` (the statements after the if) goes into the branch that does not always jump.
+  private ifStatement(st: ts.IfStatement, rest: Item[] = [], restInto?: "then" | "else"): void {
+    const stmt = this.b.statement(`if (${oneLine(st.expression.getText(this.file))})`, this.span(st));
+    const cond = this.condition(st.expression);
+    const thenItems = [...branchItems(st.thenStatement), ...(restInto === "then" ? rest : [])];
+    const elseItems = [...(st.elseStatement ? branchItems(st.elseStatement) : []), ...(restInto === "else" ? rest : [])];
+    this.branch(cond, thenItems, elseItems, this.span(st), stmt);
+  }
+
+  /** An if region: each branch lowered from the same state; variables that differ after them get phis. */
+  private branch(
+    cond: Operand,
+    thenItems: Item[],
+    elseItems: Item[],
+    span: ReturnType<Lowering["span"]>,
+    stmt = this.b.currentStatement,
+  ): void {
+    const before = this.visible();
+    const saved = this.saveScopes();
+    const [thenBlock, thenState] = this.b.inBlock(() => {
+      this.lowerItems(thenItems);
+      return before.map(([binding]) => binding.operand);
+    });
+    this.restoreScopes(saved, before);
+    const [elseBlock, elseState] = this.b.inBlock(() => {
+      this.lowerItems(elseItems);
+      return before.map(([binding]) => binding.operand);
+    });
+    this.restoreScopes(saved, before);
+    const phis: Phi[] = [];
+    const after: (() => void)[] = [];
+    before.forEach(([binding], k) => {
+      const a = thenState[k];
+      const e = elseState[k];
+      if (sameOperand(a, e)) binding.operand = a;
+      else if (!a || !e)
+        binding.operand = undefined; // assigned on one path only
+      else if (sameOperand(a, TRUE) && sameOperand(e, FALSE))
+        binding.operand = cond; // a flag set in the then-branch is the condition
+      else if (sameOperand(a, FALSE) && sameOperand(e, TRUE)) after.push(() => (binding.operand = this.b.op("not", [cond], span)));
+      else {
+        const result = this.b.joinValue(binding.name, this.b.typeOf(a), span, binding.synthetic);
+        phis.push({ result, then: a, else: e });
+        binding.operand = { kind: "value", id: result };
+      }
+    });
+    this.b.addIf(cond, thenBlock, elseBlock, phis, span, stmt);
+    for (const f of after) f();
+  }
+
+  // Lowers a loop into a loop region (test at the top). The variables it assigns are carried:
+  // a phi per iteration, the value before the loop as init, the value at the end of an
+  // iteration as latch, the value after it as result. do…while tests a carried `again`.
+  private loop(
+    st: ts.IterationStatement,
+    parts: { init?: ts.ForInitializer; test?: ts.Expression; update?: ts.Expression; body: ts.Statement; doWhile?: boolean },
+  ): void {
+    const stmt = this.b.statement(loopHeaderText(st, this.file), this.span(st));
+    this.scopes.push(new Map());
+    if (parts.init) {
+      if (ts.isVariableDeclarationList(parts.init)) this.variables(parts.init);
+      else this.effect(parts.init, parts.init);
     }
-    const k = this.ctx.constants.get(id.text);
-    if (k !== undefined) return constant(k);
-    if (id.text in GLOBAL_CONSTANTS && !this.ctx.shadowed.has(id.text)) return constant(GLOBAL_CONSTANTS[id.text], id.text);
-    throw new AdcError(this.span(id), messages.unknownName(id.text));
+    const returns = containsReturn(st);
+    const broke = containsBreakFor(st) ? this.internal("broke", FALSE) : undefined;
+    const again = parts.doWhile ? this.internal("again", TRUE) : undefined;
+    const assigned = assignedNames(st);
+    const carriedBindings: Binding[] = [];
+    for (const name of assigned) {
+      const binding = this.lookup(name);
+      if (binding && binding.mutable && !carriedBindings.includes(binding)) carriedBindings.push(binding);
+    }
+    if (returns) carriedBindings.push(this.returned, this.result);
+    if (broke) carriedBindings.push(broke);
+    if (again) carriedBindings.push(again);
+
+    const span = this.span(st);
+    const carried: (Omit<Carried, "latch" | "result"> & { binding: Binding })[] = [];
+    for (const binding of carriedBindings) {
+      let init = binding.operand;
+      if (!init) {
+        if (binding !== this.result) throw new AdcError(span, messages.needsValueBeforeLoop(binding.name));
+        init = constant(NaN); // the result before any return: never read
+      }
+      const phi = this.b.joinValue(binding.name, this.b.typeOf(init), span, binding.synthetic);
+      carried.push({ phi, init, binding });
+      binding.operand = { kind: "value", id: phi };
+    }
+
+    const [header, cond] = this.b.inBlock(() => {
+      let c: Operand = again ? again.operand! : parts.test ? this.condition(parts.test) : TRUE;
+      // a loop also stops when it was left by break or return
+      for (const flag of [broke, returns ? this.returned : undefined]) {
+        if (!flag) continue;
+        const notFlag = this.b.op("not", [flag.operand!], span);
+        c = c === TRUE ? notFlag : this.b.op("and", [notFlag, c], span);
+      }
+      return c;
+    });
+
+    const target: JumpTarget = { kind: "loop", broke, skipped: containsContinueFor(st) ? this.internal("skipped", FALSE) : undefined };
+    const [body] = this.b.inBlock(() => {
+      if (target.skipped) target.skipped.operand = FALSE;
+      // an iteration runs only when neither break nor return has happened
+      if (broke) broke.operand = FALSE;
+      if (returns) this.returned.operand = FALSE;
+      this.targets.push(target);
+      this.lowerItems(branchItems(parts.body));
+      this.targets.pop();
+      // the update (for) and the test (do…while) run after a continue too, not after break or return
+      const tail = () => {
+        if (parts.update) {
+          this.b.statement(oneLine(parts.update.getText(this.file)), this.span(parts.update));
+          this.effect(parts.update, parts.update);
+        }
+        if (again) again.operand = this.condition(parts.test!);
+      };
+      const leaving = [broke, returns ? this.returned : undefined].filter(
+        (f): f is Binding => f !== undefined && !sameOperand(f.operand, FALSE),
+      );
+      if (!parts.update && !again) return;
+      if (leaving.length === 0) return tail();
+      const any = leaving.map((f) => f.operand!).reduce((a, f) => this.b.op("or", [a, f], span));
+      this.branch(any, [], [{ run: tail }], span);
+    });
+    if (target.skipped) this.dropInternal(target.skipped);
+
+    const done: Carried[] = carried.map((c) => {
+      const latch = c.binding.operand ?? constant(NaN);
+      const result = this.b.joinValue(c.binding.name, this.b.typeOf(c.init), span, c.binding.synthetic);
+      c.binding.operand = { kind: "value", id: result };
+      return { phi: c.phi, init: c.init, latch, result };
+    });
+    this.b.addLoop(done, header, cond, body, span, stmt);
+    if (broke) this.dropInternal(broke);
+    if (again) this.dropInternal(again);
+    this.scopes.pop();
+  }
+
+  // Lowers a switch on a number into a chain of ifs on `===`; `break` leaves the switch.
+  private switchStatement(st: ts.SwitchStatement): void {
+    const stmt = this.b.statement(`switch (${oneLine(st.expression.getText(this.file))})`, this.span(st));
+    const d = this.number(st.expression);
+    // clauses with no statements share the next clause's body (`case 1: case 2: …`)
+    const groups: { tests: ts.Expression[]; isDefault: boolean; statements: readonly ts.Statement[]; node: ts.CaseOrDefaultClause }[] = [];
+    let pending: ts.Expression[] = [];
+    let pendingDefault = false;
+    for (const clause of st.caseBlock.clauses) {
+      if (ts.isDefaultClause(clause)) pendingDefault = true;
+      else pending.push(clause.expression);
+      if (clause.statements.length === 0) continue;
+      groups.push({ tests: pending, isDefault: pendingDefault, statements: clause.statements, node: clause });
+      pending = [];
+      pendingDefault = false;
+    }
+    if (pending.length || pendingDefault)
+      groups.push({
+        tests: pending,
+        isDefault: pendingDefault,
+        statements: [],
+        node: st.caseBlock.clauses[st.caseBlock.clauses.length - 1],
+      });
+    groups.forEach((g, k) => {
+      if (k < groups.length - 1 && blockCompletes(g.statements)) throw new AdcError(this.span(g.node), messages.switchFallthrough());
+    });
+    const target: JumpTarget = { kind: "switch", broke: this.internal("brokeSwitch", FALSE) };
+    this.targets.push(target);
+    const span = this.span(st);
+    const fallback = groups.find((g) => g.isDefault);
+    const chain = (k: number): Item[] => {
+      const cases = groups.slice(k).filter((g) => g.tests.length > 0);
+      if (cases.length === 0) return fallback ? [PUSH, ...fallback.statements, POP] : [];
+      const [g] = cases;
+      const next = groups.indexOf(g) + 1;
+      return [
+        {
+          run: () => {
+            const tests = g.tests.map((t) => this.b.op("eq", [d, this.number(t)], this.span(t)));
+            const cond = tests.reduce((a, t) => this.b.op("or", [a, t], span));
+            this.branch(cond, [PUSH, ...g.statements, POP], chain(next), this.span(g.node), stmt);
+          },
+        },
+      ];
+    };
+    this.lowerItems(chain(0));
+    this.targets.pop();
+    this.dropInternal(target.broke!);
+  }
+
+  private returnStatement(st: ts.ReturnStatement): void {
+    this.b.statement(statementText(st, this.file), this.span(st));
+    if (!st.expression) throw new AdcError(this.span(st), messages.missingReturn(this.tagged.name));
+    this.result.operand = this.number(st.expression);
+    this.returned.operand = TRUE;
+  }
+
+  private jump(st: ts.BreakStatement | ts.ContinueStatement): void {
+    if (st.label) throw new AdcError(this.span(st.label), messages.labeledStatement());
+    if (ts.isBreakStatement(st)) {
+      const target = this.targets[this.targets.length - 1];
+      if (!target?.broke) throw new AdcError(this.span(st), messages.unsupportedStatement("break outside a loop or switch"));
+      target.broke.operand = TRUE;
+    } else {
+      const target = [...this.targets].reverse().find((t) => t.kind === "loop");
+      if (!target?.skipped) throw new AdcError(this.span(st), messages.unsupportedStatement("continue outside a loop"));
+      target.skipped.operand = TRUE;
+    }
+  }
+
+  // ---- expressions ----------------------------------------------------------------------------
+
+  /** A number-valued expression. */
+  private number(e: ts.Expression): Operand {
+    const v = this.expr(e);
+    if (this.b.typeOf(v) !== "number") throw new AdcError(this.span(e), messages.expectedNumber());
+    return v;
+  }
+
+  /** A boolean-valued expression: a comparison, a logical combination, a boolean variable. */
+  private condition(e: ts.Expression): Operand {
+    const v = this.expr(e);
+    if (this.b.typeOf(v) !== "boolean") throw new AdcError(this.span(e), messages.conditionNotBoolean(oneLine(e.getText(this.file))));
+    return v;
   }
 
   /** Lowers an expression; returns the operand holding its value. */
@@ -259,9 +523,12 @@ class Lowering {
       return this.expr(e.expression);
     }
     if (ts.isNumericLiteral(e)) return constant(Number(e.text));
+    if (e.kind === ts.SyntaxKind.TrueKeyword) return TRUE;
+    if (e.kind === ts.SyntaxKind.FalseKeyword) return FALSE;
     if (ts.isIdentifier(e)) return this.read(e);
     if (ts.isPrefixUnaryExpression(e)) return this.prefix(e);
     if (ts.isBinaryExpression(e)) return this.binary(e);
+    if (ts.isConditionalExpression(e)) return this.ternary(e);
     if (ts.isCallExpression(e)) return this.call(e);
     if (ts.isPropertyAccessExpression(e) && this.isMath(e.expression)) {
       const name = e.name.text;
@@ -272,35 +539,88 @@ class Lowering {
     throw new AdcError(this.span(e), messages.unsupportedExpression(describeExpression(e)));
   }
 
-  // Lowers `-x` into `%t = neg %x`; `-3` is the literal -3; `+x` is x.
+  private read(id: ts.Identifier): Operand {
+    const binding = this.lookup(id.text);
+    if (binding) {
+      if (!binding.operand) throw new AdcError(this.span(id), messages.readBeforeAssign(id.text));
+      return binding.operand;
+    }
+    const k = this.ctx.constants.get(id.text);
+    if (k !== undefined) return constant(k);
+    if (id.text in GLOBAL_CONSTANTS && !this.ctx.shadowed.has(id.text)) return constant(GLOBAL_CONSTANTS[id.text], id.text);
+    throw new AdcError(this.span(id), messages.unknownName(id.text));
+  }
+
+  private readNumber(id: ts.Identifier): Operand {
+    const v = this.read(id);
+    if (this.b.typeOf(v) !== "number") throw new AdcError(this.span(id), messages.expectedNumber());
+    return v;
+  }
+
+  // Lowers `-x` into `%t = neg %x` (`-3` is the literal -3; `+x` is x); `!c` into `%t = not %c`.
   private prefix(e: ts.PrefixUnaryExpression): Operand {
     if (e.operator === ts.SyntaxKind.MinusToken) {
       if (ts.isNumericLiteral(e.operand)) return constant(-Number(e.operand.text));
-      return this.b.op("neg", [this.expr(e.operand)], this.span(e));
+      return this.b.op("neg", [this.number(e.operand)], this.span(e));
     }
-    if (e.operator === ts.SyntaxKind.PlusToken) return this.expr(e.operand);
+    if (e.operator === ts.SyntaxKind.PlusToken) return this.number(e.operand);
+    if (e.operator === ts.SyntaxKind.ExclamationToken) return this.b.op("not", [this.condition(e.operand)], this.span(e));
     throw new AdcError(this.span(e), messages.unsupportedOperator(ts.tokenToString(e.operator) ?? "?"));
   }
 
-  // Lowers `a * b` into `%t = mul %a, %b`.
+  // Lowers `a * b` into `%t = mul %a, %b`, `a < b` into `%t = lt %a, %b`, `a && b` into `%t = and %a, %b`.
   private binary(e: ts.BinaryExpression): Operand {
-    const prim = BINARY[e.operatorToken.kind];
-    if (!prim) {
-      if (COMPOUND[e.operatorToken.kind] || e.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-        throw new AdcError(this.span(e), messages.unsupportedExpression("an assignment inside an expression"));
+    const kind = e.operatorToken.kind;
+    if (ARITHMETIC[kind]) {
+      // a long left-leaning chain (a + b + c + …) is walked, not recursed into
+      const chain: ts.BinaryExpression[] = [];
+      let inner: ts.Expression = e;
+      while (ts.isBinaryExpression(inner) && ARITHMETIC[inner.operatorToken.kind]) {
+        chain.push(inner);
+        inner = skipParens(inner.left);
       }
-      throw new AdcError(this.span(e.operatorToken), messages.unsupportedOperator(e.operatorToken.getText(this.file)));
+      let acc = this.number(inner);
+      for (let k = chain.length - 1; k >= 0; k--) {
+        const node = chain[k];
+        const prim = ARITHMETIC[node.operatorToken.kind]!;
+        const right = this.number(node.right);
+        // `1 / y` is the reciprocal, whose adjoint needs no second division
+        const one = acc.kind === "const" && acc.value === 1 && acc.text === undefined;
+        acc = prim === "div" && one ? this.b.op("recip", [right], this.span(node)) : this.b.op(prim, [acc, right], this.span(node));
+      }
+      return acc;
     }
-    const left = this.expr(e.left);
-    const right = this.expr(e.right);
-    // `1 / y` is the reciprocal, whose adjoint needs no second division
-    if (prim === "div" && left.kind === "const" && left.value === 1 && left.text === undefined)
-      return this.b.op("recip", [right], this.span(e));
-    return this.b.op(prim, [left, right], this.span(e));
+    const comparison = COMPARISON[kind];
+    if (comparison) {
+      const left = this.expr(e.left);
+      const right = this.expr(e.right);
+      if (this.b.typeOf(left) !== this.b.typeOf(right)) throw new AdcError(this.span(e), messages.mixedComparison());
+      if (this.b.typeOf(left) === "boolean" && comparison !== "eq" && comparison !== "ne")
+        throw new AdcError(this.span(e), messages.expectedNumber());
+      return this.b.op(comparison, [left, right], this.span(e));
+    }
+    const logical = LOGICAL[kind];
+    if (logical) return this.b.op(logical, [this.condition(e.left), this.condition(e.right)], this.span(e));
+    if (COMPOUND[kind] || kind === ts.SyntaxKind.EqualsToken) {
+      throw new AdcError(this.span(e), messages.unsupportedExpression("an assignment inside an expression"));
+    }
+    throw new AdcError(this.span(e.operatorToken), messages.unsupportedOperator(e.operatorToken.getText(this.file)));
+  }
+
+  // Lowers `c ? a : b` into an if region whose phi is the value: only the branch taken is
+  // computed, and only its adjoint runs (a NaN in the other branch cannot leak into the gradient).
+  private ternary(e: ts.ConditionalExpression): Operand {
+    const cond = this.condition(e.condition);
+    const [thenBlock, a] = this.b.inBlock(() => this.expr(e.whenTrue));
+    const [elseBlock, b] = this.b.inBlock(() => this.expr(e.whenFalse));
+    if (this.b.typeOf(a) !== this.b.typeOf(b)) throw new AdcError(this.span(e), messages.mixedComparison());
+    const result = this.b.joinValue("", this.b.typeOf(a), this.span(e));
+    this.b.addIf(cond, thenBlock, elseBlock, [{ result, then: a, else: b }], this.span(e), this.b.currentStatement);
+    return { kind: "value", id: result };
   }
 
   // Lowers `Math.exp(a)` into `%t = exp %a`; Math.max/min of n operands into a chain of
-  // two-operand max/min; Math.pow into pow.
+  // two-operand max/min; Math.pow into pow; stopGradient(x) into `%t = stopGradient %x`.
   private call(e: ts.CallExpression): Operand {
     const callee = skipParens(e.expression);
     const calleeText = oneLine(callee.getText(this.file));
@@ -312,10 +632,9 @@ class Lowering {
         sg.namespaces.has(callee.expression.text) &&
         callee.name.text === "stopGradient";
     if (isStop) {
-      // stopGradient(x): x, with no path for the gradient
       if (e.arguments.length !== 1)
         throw new AdcError(this.span(e), messages.unsupportedExpression("stopGradient with other than one argument"));
-      return this.b.op("stopGradient", [this.expr(e.arguments[0])], this.span(e));
+      return this.b.op("stopGradient", [this.number(e.arguments[0])], this.span(e));
     }
     if (ts.isIdentifier(callee)) {
       if (this.ctx.tagged.has(callee.text)) throw new AdcError(this.span(e), messages.callToTagged(callee.text));
@@ -327,7 +646,7 @@ class Lowering {
     const name = callee.name.text;
     const spread = e.arguments.find(ts.isSpreadElement);
     if (spread) throw new AdcError(this.span(spread), messages.unsupportedExpression("a spread argument"));
-    const args = e.arguments.map((a) => this.expr(a));
+    const args = e.arguments.map((a) => this.number(a));
     const span = this.span(e);
     if (name === "max" || name === "min") {
       if (args.length === 0) return constant(name === "max" ? -Infinity : Infinity);
@@ -337,28 +656,91 @@ class Lowering {
     const prim = name === "pow" ? "pow" : primOfMathCall(name);
     if (!prim)
       throw new AdcError(this.span(e), name === "random" ? messages.noRuleForCall("Math.random") : messages.unknownMathMember(name));
-    const arity = ruleOf(prim).arity;
-    const want = name === "pow" ? 2 : arity;
+    const want = name === "pow" ? 2 : ruleOf(prim).arity;
     if (args.length !== want) {
       throw new AdcError(span, messages.unsupportedExpression(`'Math.${name}' with ${args.length} argument(s) (it takes ${want})`));
     }
     return this.b.op(prim, args, span);
   }
 
-  private span(node: ts.Node) {
-    return spanOf(node, this.file);
+  // ---- bindings and scopes --------------------------------------------------------------------
+
+  private declare(name: string, operand: Operand | undefined, mutable: boolean): void {
+    this.scopes[this.scopes.length - 1].set(name, { name, mutable, operand });
+  }
+
+  private lookup(name: string): Binding | undefined {
+    for (let k = this.scopes.length - 1; k >= 0; k--) {
+      const b = this.scopes[k].get(name);
+      if (b) return b;
+    }
+    return undefined;
+  }
+
+  private internal(name: string, operand: Operand | undefined): Binding {
+    const b: Binding = { name, mutable: true, operand, synthetic: true };
+    this.internals.push(b);
+    return b;
+  }
+
+  private dropInternal(b: Binding): void {
+    this.internals.splice(this.internals.indexOf(b), 1);
+  }
+
+  /** The flags a jump sets: returned, and the broke/skipped of the loops and switches around. */
+  private flags(): Binding[] {
+    return this.internals.filter((b) => b !== this.result);
+  }
+
+  /** Every binding in sight with its operand now: what an if region must merge. */
+  private visible(): (readonly [Binding, Operand | undefined])[] {
+    const out: (readonly [Binding, Operand | undefined])[] = [];
+    const seen = new Set<Binding>();
+    for (const scope of this.scopes) for (const b of scope.values()) if (!seen.has(b)) (seen.add(b), out.push([b, b.operand]));
+    for (const b of this.internals) if (!seen.has(b)) (seen.add(b), out.push([b, b.operand]));
+    return out;
+  }
+
+  private saveScopes(): { scopes: Map<string, Binding>[]; names: Set<string>[] } {
+    return { scopes: [...this.scopes], names: this.scopes.map((s) => new Set(s.keys())) };
+  }
+
+  /** Back to the scopes before a branch, with the operands they had. */
+  private restoreScopes(
+    saved: { scopes: Map<string, Binding>[]; names: Set<string>[] },
+    before: (readonly [Binding, Operand | undefined])[],
+  ): void {
+    this.scopes = [...saved.scopes];
+    this.scopes.forEach((scope, k) => {
+      for (const name of [...scope.keys()]) if (!saved.names[k].has(name)) scope.delete(name);
+    });
+    for (const [binding, operand] of before) binding.operand = operand;
   }
 
   /** `Math`, the global one: a `Math` declared in the file or the function is not trusted. */
   private isMath(e: ts.Expression): boolean {
     if (!ts.isIdentifier(e) || e.text !== "Math") return false;
-    if (this.ctx.shadowed.has("Math") || this.env.has("Math")) throw new AdcError(this.span(e), messages.shadowedMath());
+    if (this.ctx.shadowed.has("Math") || this.lookup("Math")) throw new AdcError(this.span(e), messages.shadowedMath());
     return true;
+  }
+
+  private span(node: ts.Node) {
+    return spanOf(node, this.file);
   }
 }
 
-function isNumberType(t: ts.TypeNode): boolean {
-  return t.kind === ts.SyntaxKind.NumberKeyword;
+function branchItems(st: ts.Statement): Item[] {
+  return ts.isBlock(st) ? [PUSH, ...st.statements, POP] : [st];
+}
+
+function isTypeOnly(st: ts.Statement): boolean {
+  return ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st);
+}
+
+function sameOperand(a: Operand | undefined, b: Operand | undefined): boolean {
+  if (!a || !b) return a === b;
+  if (a.kind === "value" || b.kind === "value") return a.kind === b.kind && (a as { id: number }).id === (b as { id: number }).id;
+  return Object.is(a.value, b.value) && a.text === b.text;
 }
 
 function skipParens(e: ts.Expression): ts.Expression {
@@ -366,7 +748,7 @@ function skipParens(e: ts.Expression): ts.Expression {
   return e;
 }
 
-/** Collapses whitespace so a statement fits one comment line; drops the final `;`. */
+/** Collapses whitespace so a statement fits one comment line. */
 export function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
@@ -374,4 +756,11 @@ export function oneLine(text: string): string {
 function statementText(st: ts.Statement, file: ts.SourceFile): string {
   const text = oneLine(st.getText(file)).replace(/;$/, "");
   return text.length > 100 ? `${text.slice(0, 97)}…` : text;
+}
+
+/** `for (let i = 0; i < n; i++)`, `while (x > 1)`, `do … while (c)`: a loop's first line. */
+function loopHeaderText(st: ts.IterationStatement, file: ts.SourceFile): string {
+  if (ts.isDoStatement(st)) return `do … while (${oneLine(st.expression.getText(file))})`;
+  const text = file.text.slice(st.getStart(file), st.statement.getStart(file));
+  return oneLine(text);
 }

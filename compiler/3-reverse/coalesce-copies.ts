@@ -1,27 +1,43 @@
-// Copy coalescing: an add gate passes its adjoint on unchanged (`dt5 = dt6`). When the
-// receiver is a temporary whose adjoint is nothing but that copy, it is renamed to its source
-// instead, so chains of copies disappear. Copies into named values (`dx = dq`, `dL = dLreg`)
-// stay: they are the lecture's steps, and parameters need their own adjoint.
-// Safe because the source is complete when it is copied (all its uses come later in the
-// forward sweep, so earlier in the reverse sweep) and the receiver gets nothing else.
-import type { Adjoint } from "../ir/adjoint.js";
-import { substitute } from "../ir/expr.js";
+// Copy coalescing: an add gate passes its adjoint on unchanged (`dt5 = dt6`), and control flow
+// routes adjoints (a phi's to the branch taken, a loop variable's into the iteration). When
+// the receiver's adjoint is nothing but that copy, it is renamed to its source instead, so
+// chains of copies disappear. Copies into named values by an add (`dx = dq`, `dL = dLreg`)
+// stay: they are the lecture's steps; parameters always keep their own adjoint.
+// Safe because the receiver gets nothing else, and its uses all come before the source
+// changes again: a source is complete when it is copied (all its uses come later in the
+// forward sweep, so earlier in the reverse), and a loop variable's adjoint is only reset at
+// the end of an iteration, after everything in the iteration has read it.
+import type { AdjStmt, Adjoint } from "../ir/adjoint.js";
+import { adjStmtsOf } from "../ir/adjoint.js";
+import { substitute, type Expr } from "../ir/expr.js";
 import type { ValueId } from "../ir/types.js";
 
 export function coalesceCopies(a: Adjoint): Adjoint {
   const count = new Map<ValueId, number>();
-  for (const u of a.reverse) count.set(u.target, (count.get(u.target) ?? 0) + 1);
+  for (const st of adjStmtsOf(a.reverse))
+    if (st.kind === "update" || st.kind === "declare") count.set(st.target, (count.get(st.target) ?? 0) + 1);
   const alias = new Map<ValueId, ValueId>();
-  const resolve = (id: ValueId): ValueId => alias.get(id) ?? id;
-  const reverse = [];
-  for (const u of a.reverse) {
-    const expr = substitute(u.expr, (leaf) => (leaf.k === "adj" && alias.has(leaf.id) ? { k: "adj", id: resolve(leaf.id) } : undefined));
-    const isTemporary = a.func.values[u.target].hint === "";
-    if (expr.k === "adj" && u.mode === "init" && count.get(u.target) === 1 && isTemporary) {
-      alias.set(u.target, expr.id);
-      continue;
+  const rename = (e: Expr) =>
+    substitute(e, (leaf) => (leaf.k === "adj" && alias.has(leaf.id) ? { k: "adj", id: alias.get(leaf.id)! } : undefined));
+  const list = (stmts: AdjStmt[]): AdjStmt[] => {
+    const out: AdjStmt[] = [];
+    for (const st of stmts) {
+      if (st.kind === "update") {
+        const expr = rename(st.expr);
+        const isTemporary = a.func.values[st.target].hint === "";
+        const isParam = a.func.params.some((p) => p.value === st.target);
+        if (expr.k === "adj" && st.mode === "init" && count.get(st.target) === 1 && (isTemporary || st.plumbing) && !isParam) {
+          alias.set(st.target, expr.id);
+          continue;
+        }
+        out.push({ ...st, expr });
+      } else if (st.kind === "if") {
+        out.push({ ...st, decision: st.decision === "stack" ? "stack" : rename(st.decision), then: list(st.then), else: list(st.else) });
+      } else if (st.kind === "loop") {
+        out.push({ ...st, body: list(st.body) });
+      } else out.push(st);
     }
-    reverse.push({ ...u, expr });
-  }
-  return { ...a, reverse };
+    return out;
+  };
+  return { ...a, reverse: list(a.reverse) };
 }

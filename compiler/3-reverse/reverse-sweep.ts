@@ -1,37 +1,152 @@
-// The reverse transformation for straight-line code. Takes the analysed IR; returns the adjoint
-// program: the forward sweep (live operations) and the reverse sweep, in which each active
-// operation, visited last to first, adds `local gradient x upstream gradient` into the adjoint
-// of each active operand. The first contribution defines an adjoint, later ones add to it
-// (gradients add where a value fans out). An adjoint that receives nothing is zero and is
-// never materialised.
+// The reverse transformation. Takes the analysed IR; returns the adjoint program: the reverse
+// sweep mirrors the primal's structure backwards. Each active operation, visited last to
+// first, adds `local gradient x upstream gradient` into the adjoints of its active operands
+// (gradients add where a value fans out); an if runs the reverse of the branch the forward
+// sweep took; a loop runs its iterations last to first, carrying each variable's adjoint from
+// an iteration back to the one before. An adjoint that receives nothing is zero and is never
+// materialised; a region whose reverse is empty records nothing in the forward sweep.
 import type { Analysed } from "../2-analysis/index.js";
-import { SEED, type Adjoint, type AdjointUpdate } from "../ir/adjoint.js";
+import { liveForward } from "../2-analysis/liveness.js";
+import { SEED, adjStmtsOf, type AdjStmt, type Adjoint, type Recording } from "../ir/adjoint.js";
+import { walk, type Expr } from "../ir/expr.js";
 import { isZero } from "../ir/simplify.js";
-import type { ValueId } from "../ir/types.js";
-import { contributions, forwardIndex } from "../rules/apply.js";
+import { loopDepthOf } from "../ir/structure.js";
+import { opsOf, type Block, type Op, type Operand, type ValueId } from "../ir/types.js";
+import { operandExpr } from "../rules/apply.js";
+import { ruleOf } from "../rules/table.js";
+import { carryInPlace } from "./carry-in-place.js";
 import { coalesceCopies } from "./coalesce-copies.js";
+import { placeDeclarations } from "./declarations.js";
+
+/** Arithmetic cheaper to do again in the reverse sweep than to push and pop. */
+const CHEAP = new Set(["add", "sub", "mul", "neg", "div", "recip", "abs", "max", "min"]);
 
 export function reverse(a: Analysed): Adjoint {
-  const { func, activity, record, forward } = a;
+  const { func, activity, recorded } = a;
   const { active } = activity;
-  const index = forwardIndex(func.body);
-  const updates: AdjointUpdate[] = [];
-  const hasAdjoint = new Set<ValueId>();
-  const contribute = (target: ValueId, update: Omit<AdjointUpdate, "mode" | "target">) => {
-    updates.push({ target, mode: hasAdjoint.has(target) ? "add" : "init", ...update });
-    hasAdjoint.add(target);
+  const s = recorded.structure;
+  const has = new Set<ValueId>();
+  const recording: Recording = { stacked: new Set(), recomputed: new Set(), bits: new Set(), trips: new Map() };
+  const definedBy = new Map<ValueId, Op>([...opsOf(func.body)].map((op) => [op.result, op]));
+  const lists = new Map<Block, AdjStmt[]>();
+
+  const isActive = (x: Operand): x is { kind: "value"; id: ValueId } => x.kind === "value" && active.has(x.id);
+  const add = (out: AdjStmt[], target: ValueId, expr: Expr, stmt: number, plumbing = false) => {
+    if (isZero(expr)) return;
+    out.push(
+      plumbing ? { kind: "update", target, mode: "add", expr, stmt: -1, plumbing } : { kind: "update", target, mode: "add", expr, stmt },
+    );
+    has.add(target);
   };
 
-  if (func.result.kind === "value" && active.has(func.result.id)) {
-    contribute(func.result.id, { expr: SEED, stmt: -1 });
-  }
-  for (let k = forward.length - 1; k >= 0; k--) {
-    const op = forward[k];
-    if (!active.has(op.result) || !hasAdjoint.has(op.result)) continue;
-    for (const c of contributions(op, (id) => active.has(id), index)) {
-      if (!isZero(c.expr)) contribute(c.target, { expr: c.expr, stmt: op.stmt });
+  // the condition of an if, recomputed in the reverse sweep from the values it compares
+  const decision = (cond: Operand): Expr => {
+    if (cond.kind === "value") {
+      const op = definedBy.get(cond.id);
+      if (op && ruleOf(op.prim).returns === "boolean") return { k: "prim", prim: op.prim, args: op.args.map(decision) };
     }
+    return operandExpr(cond);
+  };
+
+  const block = (b: Block): AdjStmt[] => {
+    const out: AdjStmt[] = [];
+    lists.set(b, out);
+    for (let k = b.length - 1; k >= 0; k--) {
+      const st = b[k];
+      if (st.kind === "op") {
+        if (!active.has(st.result) || !has.has(st.result)) continue;
+        for (const c of recorded.contributions.get(st.result) ?? []) add(out, c.target, c.expr, st.stmt);
+      } else if (st.kind === "if") {
+        const thenRev: AdjStmt[] = [];
+        const elseRev: AdjStmt[] = [];
+        for (const p of st.phis) {
+          if (!active.has(p.result) || !has.has(p.result)) continue;
+          const g: Expr = { k: "adj", id: p.result };
+          if (isActive(p.then)) add(thenRev, p.then.id, g, st.stmt, true);
+          if (isActive(p.else)) add(elseRev, p.else.id, g, st.stmt, true);
+        }
+        thenRev.push(...block(st.then));
+        elseRev.push(...block(st.else));
+        lists.set(st.then, thenRev);
+        lists.set(st.else, elseRev);
+        if (thenRev.length === 0 && elseRev.length === 0) continue;
+        // inside a loop the condition changes every iteration: its decisions go on a bit stack
+        const inLoop = s.depth.get(b)! > 0 && !(st.cond.kind === "value" && loopDepthOf(s, st.cond.id) === 0);
+        if (inLoop) recording.bits.add(st.id);
+        out.push({ kind: "if", region: st, decision: inLoop ? "stack" : decision(st.cond), then: thenRev, else: elseRev });
+      } else {
+        const carried = st.carried.filter((c) => active.has(c.phi));
+        const body: AdjStmt[] = [];
+        for (const c of carried) {
+          has.add(c.result); // the adjoint of the variable after the loop carries it backwards
+          if (isActive(c.latch)) add(body, c.latch.id, { k: "adj", id: c.result }, st.stmt, true);
+        }
+        body.push(...block(st.body));
+        lists.set(st.body, body);
+        for (const c of carried) {
+          const carry: Expr = has.has(c.phi) ? { k: "adj", id: c.phi } : { k: "const", value: 0 };
+          body.push({ kind: "update", target: c.result, mode: "set", expr: carry, stmt: -1, plumbing: true });
+        }
+        if (carried.length === 0 && body.length === 0) continue;
+        const trips = s.depth.get(b)! > 0 ? "stack" : "local";
+        recording.trips.set(st.id, trips);
+        out.push({ kind: "loop", region: st, trips, body });
+        for (const c of carried) if (isActive(c.init)) add(out, c.init.id, { k: "adj", id: c.result }, st.stmt, true);
+      }
+    }
+    return out; // statements were visited last to first: this is the order the reverse sweep runs them in
+  };
+
+  const seeded = func.result.kind === "value" && active.has(func.result.id);
+  if (seeded) has.add((func.result as { id: ValueId }).id);
+  const rev = block(func.body);
+  if (seeded) rev.unshift({ kind: "update", target: (func.result as { id: ValueId }).id, mode: "add", expr: SEED, stmt: -1 });
+
+  // what the reverse sweep reads, and where values recorded inside loops are popped
+  const record = new Set<ValueId>();
+  for (const st of adjStmtsOf(rev)) {
+    const exprs = st.kind === "update" ? [st.expr] : st.kind === "if" && st.decision !== "stack" ? [st.decision] : [];
+    for (const e of exprs) for (const n of walk(e)) if (n.k === "val") record.add(n.id);
   }
-  const gradients = func.params.filter((p) => p.wrt).map((param) => ({ param, adjoint: hasAdjoint.has(param.value) ? param.value : null }));
-  return coalesceCopies({ func, active, record, forward, reverse: updates, gradients });
+  // inside loops: cheap values are computed again from stacked ones, the rest are stacked
+  const inLoops = [...record].filter((v) => loopDepthOf(s, v) > 0).sort((x, y) => x - y);
+  const decided = new Set<ValueId>();
+  // the values to compute again for v (v and the cheap temporaries it needs), or null when v must be stacked
+  const recomputation = (v: ValueId, budget: number): ValueId[] | null => {
+    const op = definedBy.get(v);
+    if (!op || !CHEAP.has(op.prim) || budget === 0) return null;
+    const needs = [v];
+    for (const x of op.args) {
+      if (x.kind !== "value" || loopDepthOf(s, x.id) === 0 || recording.stacked.has(x.id) || recording.recomputed.has(x.id)) continue;
+      if (record.has(x.id) && !decided.has(x.id)) return null;
+      const more = recomputation(x.id, budget - 1);
+      if (!more) return null;
+      needs.push(...more);
+    }
+    return needs;
+  };
+  for (const v of inLoops) {
+    const again = recomputation(v, 4);
+    if (again) for (const x of again) recording.recomputed.add(x);
+    else recording.stacked.add(v);
+    decided.add(v);
+  }
+  for (const v of recording.recomputed) {
+    record.delete(v);
+    // what a recomputation reads must be there in the reverse sweep
+    for (const x of definedBy.get(v)!.args) if (x.kind === "value" && !recording.recomputed.has(x.id)) record.add(x.id);
+  }
+  const starts = new Map<Block, AdjStmt[]>();
+  const start = (v: ValueId) => {
+    const home = s.home.get(v)!;
+    if (!starts.has(home)) starts.set(home, []);
+    return starts.get(home)!;
+  };
+  for (const v of [...recording.stacked].sort((x, y) => x - y)) start(v).push({ kind: "pop", value: v });
+  for (const v of [...recording.recomputed].sort((x, y) => x - y)) start(v).push({ kind: "recompute", value: v });
+  for (const [home, first] of starts) lists.get(home)!.unshift(...first);
+  const withDeclarations = placeDeclarations(rev, lists, s, func);
+  const gradients = func.params.filter((p) => p.wrt).map((param) => ({ param, adjoint: has.has(param.value) ? param.value : null }));
+  const forward = liveForward(func, record, recording);
+  return carryInPlace(coalesceCopies({ func, active, record, recording, forward, reverse: withDeclarations, gradients }));
 }

@@ -9,11 +9,11 @@ export function header(source: string, note = `run npx adc ${source}`): string {
   return `${HEADER_PREFIX}${source}. Do not edit; ${note}`;
 }
 
-export function printModule(statements: ts.Statement[], headerLine: string): string {
+export function printModule(groups: ts.Statement[][], headerLine: string): string {
   const file = ts.createSourceFile("out.ts", "", ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
   const printer = ts.createPrinter({ newLine: ts.NewLineKind.LineFeed });
-  // one top-level statement at a time, so a blank line separates them
-  const printed = statements.map((st) => printer.printNode(ts.EmitHint.Unspecified, st, file));
+  // one top-level statement at a time, with a blank line between groups
+  const printed = groups.map((g) => g.map((st) => printer.printNode(ts.EmitHint.Unspecified, st, file)).join("\n"));
   return [headerLine, ...printed].join("\n\n") + "\n";
 }
 

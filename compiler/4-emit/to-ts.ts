@@ -2,12 +2,16 @@
 // statement. For each tagged function f it emits
 //   fGradInto(p…, grad, seed = 1): number   forward sweep, reverse sweep, adds into grad
 //   fGrad(p…, seed = 1): { value, grad }     a fresh gradient record, filled by fGradInto
-// A forward temporary that is used once and not read by the reverse sweep is written inline
-// in its consumer, so only the intermediates the adjoint reads are kept as consts.
+// and, when f has loops that record values, the module-level stacks they use (reused from
+// call to call, so nothing is allocated once they have grown) and `fGradStacks` listing them.
+// A forward temporary that is used once, in its own block, and not read by the reverse sweep
+// is written inline in its consumer, so only the intermediates the adjoint reads are kept.
 import * as ts from "typescript";
-import type { Adjoint, AdjointUpdate } from "../ir/adjoint.js";
+import type { AdjStmt, Adjoint } from "../ir/adjoint.js";
+import { adjStmtsOf } from "../ir/adjoint.js";
 import type { Expr } from "../ir/expr.js";
-import type { Op, ValueId } from "../ir/types.js";
+import { structure, type Structure } from "../ir/structure.js";
+import { opsOf, type Block, type LoopRegion, type Op, type Operand, type ValueId } from "../ir/types.js";
 import { operandExpr } from "../rules/apply.js";
 import { ruleOf } from "../rules/table.js";
 import { nameFunction, Namer, type FunctionNames } from "./names.js";
@@ -23,68 +27,67 @@ export interface EmitFunction {
 
 export const gradName = (fn: string) => `${fn}Grad`;
 export const gradIntoName = (fn: string) => `${fn}GradInto`;
+export const stacksName = (fn: string) => `${fn}GradStacks`;
+const RUNTIME = "adc";
 
-export function emitFunctions(fns: EmitFunction[]): ts.Statement[] {
-  const exported = fns.flatMap((x) => [gradName(x.adjoint.func.name), gradIntoName(x.adjoint.func.name)]);
-  const globals = ["Math", "Infinity", "NaN", "undefined", ...exported];
-  return fns.flatMap((x) => [emitGrad(x.adjoint, globals), emitGradInto(x, globals)]);
-}
-
-function emitGradInto({ adjoint, userNames }: EmitFunction, globals: string[]): ts.FunctionDeclaration {
-  const { func, forward, reverse, record, gradients } = adjoint;
-  const inlined = inlinedValues(adjoint);
-  const withAdjoint = new Set(reverse.map((u) => u.target));
-  const visible = [...new Set([...forward.filter((op) => !inlined.has(op.result)).map((op) => op.result), ...withAdjoint])].sort(
-    (a, b) => a - b,
-  );
-  const names = nameFunction(func, visible, withAdjoint, userNames, globals);
-  const ops = new Map(forward.map((op) => [op.result, op]));
-  const expr = (e: Expr): ts.Expression => toTs(e, names, (id) => (inlined.has(id) ? opExpr(ops.get(id)!) : undefined));
-  const opExpr = (op: Op): ts.Expression => expr({ k: "prim", prim: op.prim, args: op.args.map(operandExpr) });
-
-  const forwardSweep = forward.filter((op) => !inlined.has(op.result)).map((op) => constDecl(names.value.get(op.result)!, opExpr(op)));
-  const counts = new Map<ValueId, number>();
-  for (const u of reverse) counts.set(u.target, (counts.get(u.target) ?? 0) + 1);
-  const reverseSweep: ts.Statement[] = [];
-  let lastStmt = -1;
-  for (const u of reverse) {
-    const st = adjointStatement(u, names, expr, (counts.get(u.target) ?? 0) > 1);
-    if (u.stmt >= 0 && u.stmt !== lastStmt) comment(st, ` ${func.statements[u.stmt].text}`);
-    lastStmt = u.stmt;
-    reverseSweep.push(st);
-  }
-  const accumulate = gradients
-    .filter((g) => g.adjoint !== null)
-    .map((g) =>
-      f.createExpressionStatement(
-        f.createBinaryExpression(
-          f.createPropertyAccessExpression(f.createIdentifier(names.grad), g.param.name),
-          SK.PlusEqualsToken,
-          f.createIdentifier(names.adjoint.get(g.adjoint!)!),
-        ),
+/** The module's statements, in groups printed with blank lines between them. */
+export function emitFunctions(fns: EmitFunction[]): ts.Statement[][] {
+  const exported = fns.flatMap((x) => [gradName(x.adjoint.func.name), gradIntoName(x.adjoint.func.name), stacksName(x.adjoint.func.name)]);
+  const globals = ["Math", "Infinity", "NaN", "undefined", RUNTIME, ...exported];
+  const emitters = fns.map((x) => new FunctionEmitter(x, globals));
+  // module-level stacks are named after the variables they hold, avoiding every name any function uses
+  const moduleNamer = new Namer([...globals, ...emitters.flatMap((e) => e.usedNames())]);
+  const tapes = emitters.map((e) => e.nameTapes(moduleNamer));
+  const out: ts.Statement[][] = [];
+  if (tapes.some((t) => t.all.length > 0)) {
+    out.push([
+      f.createImportDeclaration(
+        undefined,
+        f.createImportClause(false, undefined, f.createNamespaceImport(f.createIdentifier(RUNTIME))),
+        f.createStringLiteral("adc/runtime"),
       ),
-    );
-  const ret = f.createReturnStatement(expr(operandExpr(func.result)));
-  if (forwardSweep.length) comment(forwardSweep[0], " forward sweep");
-  const reverseStart = reverseSweep[0] ?? accumulate[0] ?? ret;
-  if (reverseSweep.length || accumulate.length) comment(reverseStart, " reverse sweep");
-
-  const params = [
-    ...func.params.map((p) => param(names.value.get(p.value)!, numberType())),
-    param(names.grad, gradType(adjoint)),
-    f.createParameterDeclaration(undefined, undefined, names.seed, undefined, undefined, f.createNumericLiteral(1)),
-  ];
-  const decl = f.createFunctionDeclaration(
-    [f.createModifier(SK.ExportKeyword)],
-    undefined,
-    gradIntoName(func.name),
-    undefined,
-    params,
-    numberType(),
-    f.createBlock([...forwardSweep, ...reverseSweep, ...accumulate, ret], true),
-  );
-  return doc(decl, `Value of ${func.name}; adds d(seed * ${func.name})/d(${gradients.map((g) => g.param.name).join(", ")}) into grad.`);
+    ]);
+  }
+  fns.forEach((x, k) => {
+    out.push(...emitTapes(x.adjoint, tapes[k]));
+    out.push([emitGrad(x.adjoint, globals)], [emitters[k].emit()]);
+  });
+  return out;
 }
+
+// ---- the stacks a function records on ---------------------------------------------------------
+
+interface Tapes {
+  values: Map<ValueId, string>;
+  bits: Map<number, string>;
+  trips: Map<number, string>;
+  all: { name: string; kind: "F64Stack" | "BitStack" | "U32Stack" }[];
+}
+
+function emitTapes(a: Adjoint, t: Tapes): ts.Statement[][] {
+  if (t.all.length === 0) return [];
+  const decls = t.all.map((d) =>
+    constDecl(d.name, f.createNewExpression(f.createPropertyAccessExpression(f.createIdentifier(RUNTIME), d.kind), undefined, [])),
+  );
+  const list = f.createVariableStatement(
+    [f.createModifier(SK.ExportKeyword)],
+    f.createVariableDeclarationList(
+      [
+        f.createVariableDeclaration(
+          stacksName(a.func.name),
+          undefined,
+          undefined,
+          f.createObjectLiteralExpression(t.all.map((d) => f.createShorthandPropertyAssignment(d.name))),
+        ),
+      ],
+      ts.NodeFlags.Const,
+    ),
+  );
+  comment(decls[0], ` stacks for the values ${gradIntoName(a.func.name)} records in its loops (reused from call to call)`);
+  return [decls, [doc(list, `The stacks of ${gradIntoName(a.func.name)}: their peak and peakBytes measure its memory.`)]];
+}
+
+// ---- fGrad: a fresh record, filled by fGradInto --------------------------------------------------
 
 function emitGrad(adjoint: Adjoint, globals: string[]): ts.FunctionDeclaration {
   const { func, gradients } = adjoint;
@@ -129,87 +132,465 @@ function emitGrad(adjoint: Adjoint, globals: string[]): ts.FunctionDeclaration {
   return doc(decl, `Value of ${func.name} and its gradient d(seed * ${func.name})/d(${gradients.map((g) => g.param.name).join(", ")}).`);
 }
 
+// ---- fGradInto: forward sweep, reverse sweep ------------------------------------------------
+
 /** How deep an inlined expression may nest before a temporary is kept (readability, and the printers' stacks). */
 const MAX_INLINE_DEPTH = 16;
 
-/** Forward temporaries written inline: used once, not the result, not read by the reverse sweep. */
-function inlinedValues(a: Adjoint): Set<ValueId> {
-  const uses = new Map<ValueId, number>();
-  const use = (id: ValueId) => uses.set(id, (uses.get(id) ?? 0) + 1);
-  for (const op of a.forward) for (const x of op.args) if (x.kind === "value") use(x.id);
-  if (a.func.result.kind === "value") use(a.func.result.id);
-  const out = new Set<ValueId>();
-  const depth = new Map<ValueId, number>();
-  for (const op of a.forward) {
-    const d = 1 + Math.max(0, ...op.args.map((x) => (x.kind === "value" && out.has(x.id) ? depth.get(x.id)! : 0)));
-    depth.set(op.result, d);
-    const v = a.func.values[op.result];
-    const isResult = a.func.result.kind === "value" && a.func.result.id === op.result;
-    if (v.hint === "" && uses.get(op.result) === 1 && !a.record.has(op.result) && !isResult && d < MAX_INLINE_DEPTH) out.add(op.result);
-  }
-  return out;
-}
+type UseKind = "op" | "if" | "loop" | "phi" | "init" | "latch" | "result";
 
-// `const dq = z * dout;`, `dq += …`, `dy -= …` (a negated contribution is subtracted)
-function adjointStatement(u: AdjointUpdate, names: FunctionNames, expr: (e: Expr) => ts.Expression, accumulates: boolean): ts.Statement {
-  const name = names.adjoint.get(u.target)!;
-  if (u.mode === "init") {
-    return f.createVariableStatement(
-      undefined,
-      f.createVariableDeclarationList(
-        [f.createVariableDeclaration(name, undefined, undefined, expr(u.expr))],
-        accumulates ? ts.NodeFlags.Let : ts.NodeFlags.Const,
-      ),
-    );
-  }
-  const negated = u.expr.k === "prim" && u.expr.prim === "neg";
-  const rhs = negated ? expr((u.expr as { args: Expr[] }).args[0]) : expr(u.expr);
-  return f.createExpressionStatement(
-    f.createBinaryExpression(f.createIdentifier(name), negated ? SK.MinusEqualsToken : SK.PlusEqualsToken, rhs),
-  );
-}
+class FunctionEmitter {
+  private readonly a: Adjoint;
+  private readonly s: Structure;
+  private readonly ops = new Map<ValueId, Op>();
+  private readonly inlined = new Set<ValueId>();
+  private readonly hoisted = new Set<ValueId>();
+  private readonly names: FunctionNames;
+  private readonly counters = new Map<number, string>();
+  private readonly mutable = new Set<ValueId>();
 
-/** An expression tree as a TypeScript expression; `inline(id)` gives the expression of an inlined value. */
-function toTs(e: Expr, names: FunctionNames, inline: (id: ValueId) => ts.Expression | undefined): ts.Expression {
-  const rec = (x: Expr) => toTs(x, names, inline);
-  switch (e.k) {
-    case "const":
-      return literal(e.value, e.text);
-    case "val":
-      return inline(e.id) ?? f.createIdentifier(names.value.get(e.id)!);
-    case "adj":
-      return f.createIdentifier(names.adjoint.get(e.id)!);
-    case "role":
-      if (e.role === "seed") return f.createIdentifier(names.seed);
-      throw new Error(`unbound role ${e.role} in emitted code`);
-    case "prim": {
-      const form = ruleOf(e.prim).form;
-      const args = e.args.map(rec);
-      switch (form.kind) {
-        case "binary": {
-          // `a + -3` reads as `a - 3` (and is the same IEEE operation)
-          const right = e.args[1];
-          if ((form.op === "+" || form.op === "-") && right.k === "const" && right.text === undefined && right.value < 0) {
-            return f.createBinaryExpression(args[0], form.op === "+" ? SK.MinusToken : SK.PlusToken, literal(-right.value));
+  private tapes: Tapes = { values: new Map(), bits: new Map(), trips: new Map(), all: [] };
+
+  constructor(x: EmitFunction, globals: string[]) {
+    this.a = x.adjoint;
+    const forwardFunc = { ...this.a.func, body: this.a.forward };
+    this.s = structure(forwardFunc);
+    for (const op of opsOf(this.a.forward)) this.ops.set(op.result, op);
+    this.chooseInlined();
+    this.chooseHoisted();
+    // values with a name in the output: kept consts, phis, carried variables (results share them)
+    const visible: ValueId[] = [];
+    const same = new Map<ValueId, ValueId>();
+    // in structural order, an if's phis before its branches: the variable gets the plain name
+    const collect = (b: Block) => {
+      for (const st of b) {
+        if (st.kind === "op") {
+          if (!this.inlined.has(st.result) || this.a.recording.recomputed.has(st.result)) visible.push(st.result);
+        } else if (st.kind === "if") {
+          visible.push(...st.phis.map((p) => p.result));
+          collect(st.then);
+          collect(st.else);
+        } else {
+          visible.push(...st.carried.map((c) => c.phi));
+          collect(st.header);
+          collect(st.body);
+          for (const c of st.carried) {
+            visible.push(c.result);
+            same.set(c.result, c.phi);
           }
-          // `-a ** 2` is a syntax error: a unary left operand of ** needs parentheses
-          const left = form.op === "**" && ts.isPrefixUnaryExpression(args[0]) ? f.createParenthesizedExpression(args[0]) : args[0];
-          return f.createBinaryExpression(left, BINARY_TOKENS[form.op], args[1]);
         }
-        case "prefix":
-          return f.createPrefixUnaryExpression(SK.MinusToken, args[0]);
-        case "call": {
-          const [obj, member] = form.callee.split(".");
-          return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(obj), member), undefined, args);
+      }
+    };
+    collect(this.a.forward);
+    const counts = new Map<ValueId, number>();
+    const adjointIds: ValueId[] = [];
+    for (const st of adjStmtsOf(this.a.reverse)) {
+      if (st.kind !== "update" && st.kind !== "declare") continue;
+      counts.set(st.target, (counts.get(st.target) ?? 0) + (st.kind === "declare" ? 2 : 1));
+      if (st.kind === "update" && st.mode === "set") counts.set(st.target, 2);
+      adjointIds.push(st.target);
+    }
+    for (const [id, n] of counts) if (n > 1) this.mutable.add(id);
+    // a loop variable's adjoint after the loop gets the plain name (`dx`), the one inside an iteration the next
+    const results = new Set([...regions(this.a.forward)].flatMap((r) => (r.kind === "loop" ? r.carried.map((c) => c.result) : [])));
+    // then every other value (a value `s_2` gets `ds_2`), and loop phis last, which share their variable's name
+    const phis = new Set([...regions(this.a.forward)].flatMap((r) => (r.kind === "loop" ? r.carried.map((c) => c.phi) : [])));
+    const rank = (v: ValueId) => (results.has(v) ? 0 : phis.has(v) ? 2 : 1);
+    const withAdjoint = [...new Set(adjointIds)].sort((p, q) => rank(p) - rank(q) || p - q);
+    this.names = nameFunction(this.a.func, visible, withAdjoint, x.userNames, globals, same);
+    for (const [id, how] of [...this.a.recording.trips].sort((p, q) => p[0] - q[0]))
+      if (how) this.counters.set(id, this.names.namer.claim(`n_loop${id}`));
+  }
+
+  /** Every name this function's code uses (so module-level names avoid them). */
+  usedNames(): string[] {
+    return [...this.names.value.values(), ...this.names.adjoint.values(), ...this.counters.values(), this.names.grad, this.names.seed, "k"];
+  }
+
+  /** Names the stacks this function records on, after the variables they hold. */
+  nameTapes(namer: Namer): Tapes {
+    const t = this.tapes;
+    for (const v of [...this.a.recording.stacked].sort((x, y) => x - y)) {
+      const name = namer.claim(`stack_${this.name(v)}`);
+      t.values.set(v, name);
+      t.all.push({ name, kind: "F64Stack" });
+    }
+    for (const id of [...this.a.recording.bits].sort((x, y) => x - y)) {
+      const name = namer.claim(`bits_if${id}`);
+      t.bits.set(id, name);
+      t.all.push({ name, kind: "BitStack" });
+    }
+    for (const [id, how] of [...this.a.recording.trips].sort((x, y) => x[0] - y[0])) {
+      if (how !== "stack") continue;
+      const name = namer.claim(`trips_loop${id}`);
+      t.trips.set(id, name);
+      t.all.push({ name, kind: "U32Stack" });
+    }
+    return t;
+  }
+
+  emit(): ts.FunctionDeclaration {
+    const { func, gradients } = this.a;
+    const top: ts.Statement[] = [];
+    for (const v of [...this.hoisted].sort((p, q) => p - q)) top.push(letDecl(this.name(v), zeroOf(this.a.func.values[v].type)));
+    for (const [id, how] of this.a.recording.trips)
+      if (how === "local") top.push(letDecl(this.counters.get(id)!, f.createNumericLiteral(0)));
+    const forward = [...top, ...this.forward(this.a.forward)];
+    const reverse = this.reverse(this.a.reverse);
+    const accumulate = gradients
+      .filter((g) => g.adjoint !== null)
+      .map((g) =>
+        f.createExpressionStatement(
+          f.createBinaryExpression(
+            f.createPropertyAccessExpression(f.createIdentifier(this.names.grad), g.param.name),
+            SK.PlusEqualsToken,
+            f.createIdentifier(this.names.adjoint.get(g.adjoint!)!),
+          ),
+        ),
+      );
+    const ret = f.createReturnStatement(this.operand(func.result));
+    if (forward.length) comment(forward[0], " forward sweep");
+    const reverseStart = reverse[0] ?? accumulate[0];
+    if (reverseStart) comment(reverseStart, " reverse sweep");
+    const params = [
+      ...func.params.map((p) => param(this.names.value.get(p.value)!, numberType())),
+      param(this.names.grad, gradType(this.a)),
+      f.createParameterDeclaration(undefined, undefined, this.names.seed, undefined, undefined, f.createNumericLiteral(1)),
+    ];
+    const decl = f.createFunctionDeclaration(
+      [f.createModifier(SK.ExportKeyword)],
+      undefined,
+      gradIntoName(func.name),
+      undefined,
+      params,
+      numberType(),
+      f.createBlock([...forward, ...reverse, ...accumulate, ret], true),
+    );
+    return doc(decl, `Value of ${func.name}; adds d(seed * ${func.name})/d(${gradients.map((g) => g.param.name).join(", ")}) into grad.`);
+  }
+
+  // -- which temporaries are written inline, which values are declared up front
+
+  private chooseInlined(): void {
+    const uses = new Map<ValueId, { n: number; block: Block; kind: UseKind }>();
+    const use = (x: Operand, block: Block, kind: UseKind) => {
+      if (x.kind !== "value") return;
+      const u = uses.get(x.id);
+      uses.set(x.id, { n: (u?.n ?? 0) + 1, block, kind });
+    };
+    const visit = (b: Block) => {
+      for (const st of b) {
+        if (st.kind === "op") st.args.forEach((x) => use(x, b, "op"));
+        else if (st.kind === "if") {
+          use(st.cond, b, "if");
+          visit(st.then);
+          visit(st.else);
+          for (const p of st.phis) (use(p.then, st.then, "phi"), use(p.else, st.else, "phi"));
+        } else {
+          for (const c of st.carried) use(c.init, b, "init");
+          visit(st.header);
+          use(st.cond, st.header, "loop");
+          visit(st.body);
+          for (const c of st.carried) use(c.latch, st.body, "latch");
         }
-        case "identity":
-          return args[0];
-        case "reciprocal":
-          return f.createBinaryExpression(f.createNumericLiteral(1), SK.SlashToken, args[0]);
-        case "select":
-          return f.createConditionalExpression(args[0], f.createToken(SK.QuestionToken), args[1], f.createToken(SK.ColonToken), args[2]);
+      }
+    };
+    visit(this.a.forward);
+    use(this.a.func.result, this.a.forward, "result");
+    const bitsConds = new Set<ValueId>();
+    for (const st of regions(this.a.forward))
+      if (st.kind === "if" && this.a.recording.bits.has(st.id) && st.cond.kind === "value") bitsConds.add(st.cond.id);
+    const depth = new Map<ValueId, number>();
+    for (const op of opsOf(this.a.forward)) {
+      const d = 1 + Math.max(0, ...op.args.map((x) => (x.kind === "value" && this.inlined.has(x.id) ? depth.get(x.id)! : 0)));
+      depth.set(op.result, d);
+      const u = uses.get(op.result);
+      // a temporary, or a variable's value whose only use is to become the variable (`g = Math.sin(x)` in a branch)
+      const named = this.a.func.values[op.result].hint !== "";
+      const ok =
+        (!named || u?.kind === "phi" || u?.kind === "latch" || u?.kind === "init") &&
+        u?.n === 1 &&
+        u.kind !== "result" &&
+        u.block === this.s.home.get(op.result) &&
+        !this.a.record.has(op.result) &&
+        !bitsConds.has(op.result) &&
+        d < MAX_INLINE_DEPTH;
+      if (ok) this.inlined.add(op.result);
+    }
+  }
+
+  /** Values the reverse sweep reads that the forward sweep defines inside an if branch: declared at the top, so they stay in scope. */
+  private chooseHoisted(): void {
+    for (const v of this.a.record) {
+      if (this.a.recording.stacked.has(v)) continue;
+      const home = this.s.home.get(v);
+      if (home && home !== this.a.forward) this.hoisted.add(v);
+    }
+  }
+
+  // -- the forward sweep
+
+  private forward(b: Block): ts.Statement[] {
+    const out: ts.Statement[] = [];
+    for (const st of b) {
+      if (st.kind === "op") {
+        if (this.inlined.has(st.result)) continue;
+        out.push(this.define(st.result, this.opExpr(st)));
+        out.push(...this.pushIfStacked(st.result));
+      } else if (st.kind === "if") {
+        for (const p of st.phis)
+          if (!this.hoisted.has(p.result)) out.push(letDecl(this.name(p.result), undefined, typeNode(this.a.func.values[p.result].type)));
+        const cond = this.operand(st.cond);
+        const bits = this.tapes.bits.get(st.id);
+        if (bits) out.push(call(bits, "push", [cond]));
+        const then = [...this.forward(st.then), ...st.phis.map((p) => assign(this.name(p.result), this.operand(p.then)))];
+        const otherwise = [...this.forward(st.else), ...st.phis.map((p) => assign(this.name(p.result), this.operand(p.else)))];
+        out.push(ifStatement(cond, then, otherwise));
+        for (const p of st.phis) out.push(...this.pushIfStacked(p.result));
+      } else {
+        out.push(...this.loop(st));
       }
     }
+    return out;
+  }
+
+  private loop(st: LoopRegion): ts.Statement[] {
+    const out: ts.Statement[] = [];
+    for (const c of st.carried) {
+      const init = this.operand(c.init);
+      out.push(this.hoisted.has(c.result) ? assign(this.name(c.phi), init) : letDecl(this.name(c.phi), init));
+    }
+    const counter = this.counters.get(st.id);
+    const trips = this.tapes.trips.get(st.id);
+    if (trips) out.push(letDecl(counter!, f.createNumericLiteral(0)));
+    const header = this.forward(st.header);
+    const body: ts.Statement[] = [];
+    if (counter) body.push(f.createExpressionStatement(f.createPostfixUnaryExpression(f.createIdentifier(counter), SK.PlusPlusToken)));
+    for (const c of st.carried) body.push(...this.pushIfStacked(c.phi));
+    body.push(...this.forward(st.body));
+    body.push(...this.latches(st));
+    const cond = this.operand(st.cond);
+    if (header.length === 0) out.push(f.createWhileStatement(cond, f.createBlock(body, true)));
+    else {
+      const exit = f.createIfStatement(f.createLogicalNot(paren(cond)), f.createBreakStatement());
+      out.push(f.createWhileStatement(f.createTrue(), f.createBlock([...header, exit, ...body], true)));
+    }
+    if (trips) out.push(call(trips, "push", [f.createIdentifier(counter!)]));
+    for (const c of st.carried) out.push(...this.pushIfStacked(c.result));
+    return out;
+  }
+
+  // `x = x_2; i = i_2;` — a latch that reads a variable assigned before it reads a copy instead
+  private latches(st: LoopRegion): ts.Statement[] {
+    const phis = new Set(st.carried.map((c) => c.phi));
+    const copies: ts.Statement[] = [];
+    const assigns: ts.Statement[] = [];
+    const assigned = new Set<ValueId>();
+    for (const c of st.carried) {
+      if (c.latch.kind === "value" && c.latch.id === c.phi) continue;
+      const reads = this.valuesRead(c.latch);
+      let e = this.operand(c.latch);
+      if ([...reads].some((v) => phis.has(v) && assigned.has(v))) {
+        const copy = this.names.namer.claim(`next_${this.name(c.phi)}`);
+        copies.push(constDecl(copy, e));
+        e = f.createIdentifier(copy);
+      }
+      assigns.push(assign(this.name(c.phi), e));
+      assigned.add(c.phi);
+    }
+    return [...copies, ...assigns];
+  }
+
+  /** The values an operand's expression reads, through the temporaries written inline. */
+  private valuesRead(x: Operand): Set<ValueId> {
+    const out = new Set<ValueId>();
+    const visit = (y: Operand) => {
+      if (y.kind !== "value") return;
+      if (this.inlined.has(y.id)) this.ops.get(y.id)!.args.forEach(visit);
+      else out.add(y.id);
+    };
+    visit(x);
+    return out;
+  }
+
+  private define(v: ValueId, e: ts.Expression): ts.Statement {
+    return this.hoisted.has(v) ? assign(this.name(v), e) : constDecl(this.name(v), e);
+  }
+
+  private pushIfStacked(v: ValueId): ts.Statement[] {
+    const stack = this.tapes.values.get(v);
+    return stack ? [call(stack, "push", [f.createIdentifier(this.name(v))])] : [];
+  }
+
+  // -- the reverse sweep
+
+  private reverse(list: AdjStmt[]): ts.Statement[] {
+    const out: ts.Statement[] = [];
+    let last = -1;
+    for (const st of list) {
+      const stmt = st.kind === "update" ? st.stmt : st.kind === "if" || st.kind === "loop" ? st.region.stmt : -1;
+      const node = this.reverseStatement(st);
+      if (stmt >= 0 && stmt !== last) comment(node, ` ${this.a.func.statements[stmt].text}`);
+      if (stmt >= 0) last = stmt;
+      out.push(node);
+    }
+    return out;
+  }
+
+  private reverseStatement(st: AdjStmt): ts.Statement {
+    switch (st.kind) {
+      case "declare":
+        return letDecl(this.adj(st.target), f.createNumericLiteral(0));
+      case "pop":
+        return constDecl(
+          this.name(st.value),
+          f.createCallExpression(
+            f.createPropertyAccessExpression(f.createIdentifier(this.tapes.values.get(st.value)!), "pop"),
+            undefined,
+            [],
+          ),
+        );
+      case "recompute": {
+        const op = this.ops.get(st.value)!;
+        return constDecl(this.name(st.value), this.expr({ k: "prim", prim: op.prim, args: op.args.map(operandExpr) }, true));
+      }
+      case "update": {
+        const name = this.adj(st.target);
+        if (st.mode === "init") {
+          const decl = f.createVariableDeclaration(name, undefined, undefined, this.expr(st.expr, true));
+          return f.createVariableStatement(
+            undefined,
+            f.createVariableDeclarationList([decl], this.mutable.has(st.target) ? ts.NodeFlags.Let : ts.NodeFlags.Const),
+          );
+        }
+        if (st.mode === "set") return assign(name, this.expr(st.expr, true));
+        // `dy -= e` for a negated contribution
+        const negated = st.expr.k === "prim" && st.expr.prim === "neg";
+        const rhs = negated ? this.expr((st.expr as { args: Expr[] }).args[0], true) : this.expr(st.expr, true);
+        return f.createExpressionStatement(
+          f.createBinaryExpression(f.createIdentifier(name), negated ? SK.MinusEqualsToken : SK.PlusEqualsToken, rhs),
+        );
+      }
+      case "if": {
+        const cond =
+          st.decision === "stack"
+            ? f.createCallExpression(
+                f.createPropertyAccessExpression(f.createIdentifier(this.tapes.bits.get(st.region.id)!), "pop"),
+                undefined,
+                [],
+              )
+            : this.expr(st.decision, true);
+        return ifStatement(cond, this.reverse(st.then), this.reverse(st.else));
+      }
+      case "loop": {
+        const counter = this.counters.get(st.region.id)!;
+        const k = this.names.namer.claim("k");
+        const loop = f.createForStatement(
+          f.createVariableDeclarationList(
+            [
+              f.createVariableDeclaration(
+                k,
+                undefined,
+                undefined,
+                f.createBinaryExpression(f.createIdentifier(counter), SK.MinusToken, f.createNumericLiteral(1)),
+              ),
+            ],
+            ts.NodeFlags.Let,
+          ),
+          f.createBinaryExpression(f.createIdentifier(k), SK.GreaterThanEqualsToken, f.createNumericLiteral(0)),
+          f.createPostfixUnaryExpression(f.createIdentifier(k), SK.MinusMinusToken),
+          f.createBlock(this.reverse(st.body), true),
+        );
+        if (st.trips === "local") return loop;
+        // the trip count of this execution of the loop, recorded when it ended
+        const pop = constDecl(
+          counter,
+          f.createCallExpression(
+            f.createPropertyAccessExpression(f.createIdentifier(this.tapes.trips.get(st.region.id)!), "pop"),
+            undefined,
+            [],
+          ),
+        );
+        return f.createBlock([pop, loop], true);
+      }
+    }
+  }
+
+  // -- expressions
+
+  private name(v: ValueId): string {
+    const n = this.names.value.get(v);
+    if (n === undefined) throw new Error(`no name for %${v} in ${this.a.func.name}`);
+    return n;
+  }
+
+  private adj(v: ValueId): string {
+    return this.names.adjoint.get(v)!;
+  }
+
+  private operand(x: Operand): ts.Expression {
+    return this.expr(operandExpr(x));
+  }
+
+  private opExpr(op: Op): ts.Expression {
+    return this.expr({ k: "prim", prim: op.prim, args: op.args.map(operandExpr) });
+  }
+
+  /** An expression tree as a TypeScript expression; in the forward sweep inlined temporaries are written in place. */
+  private expr(e: Expr, inReverse = false): ts.Expression {
+    switch (e.k) {
+      case "const":
+        return literal(e.value, e.text);
+      case "val":
+        return this.inlined.has(e.id) && !inReverse ? this.opExpr(this.ops.get(e.id)!) : f.createIdentifier(this.name(e.id));
+      case "adj":
+        return f.createIdentifier(this.adj(e.id));
+      case "role":
+        if (e.role === "seed") return f.createIdentifier(this.names.seed);
+        throw new Error(`unbound role ${e.role} in emitted code`);
+      case "prim":
+        return primExpr(
+          e,
+          e.args.map((x) => this.expr(x, inReverse)),
+        );
+    }
+  }
+}
+
+function primExpr(e: Extract<Expr, { k: "prim" }>, args: ts.Expression[]): ts.Expression {
+  const form = ruleOf(e.prim).form;
+  switch (form.kind) {
+    case "binary": {
+      // `a + -3` reads as `a - 3` (and is the same IEEE operation)
+      const right = e.args[1];
+      if ((form.op === "+" || form.op === "-") && right.k === "const" && right.text === undefined && right.value < 0) {
+        return f.createBinaryExpression(args[0], form.op === "+" ? SK.MinusToken : SK.PlusToken, literal(-right.value));
+      }
+      // `-a ** 2` is a syntax error: a unary left operand of ** needs parentheses
+      const left = form.op === "**" && ts.isPrefixUnaryExpression(args[0]) ? f.createParenthesizedExpression(args[0]) : args[0];
+      return f.createBinaryExpression(left, BINARY_TOKENS[form.op], args[1]);
+    }
+    case "prefix":
+      return f.createPrefixUnaryExpression(form.op === "-" ? SK.MinusToken : SK.ExclamationToken, args[0]);
+    case "call": {
+      const [obj, member] = form.callee.split(".");
+      return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(obj), member), undefined, args);
+    }
+    case "identity":
+      return args[0];
+    case "reciprocal":
+      return f.createBinaryExpression(f.createNumericLiteral(1), SK.SlashToken, args[0]);
+    case "select":
+      return f.createConditionalExpression(args[0], f.createToken(SK.QuestionToken), args[1], f.createToken(SK.ColonToken), args[2]);
+  }
+}
+
+function* regions(b: Block): Generator<Extract<Block[number], { kind: "if" | "loop" }>> {
+  for (const st of b) {
+    if (st.kind === "op") continue;
+    yield st;
+    if (st.kind === "if") (yield* regions(st.then), yield* regions(st.else));
+    else (yield* regions(st.header), yield* regions(st.body));
   }
 }
 
@@ -225,10 +606,15 @@ const BINARY_TOKENS = {
   "<=": SK.LessThanEqualsToken,
   "<": SK.LessThanToken,
   "===": SK.EqualsEqualsEqualsToken,
+  "!==": SK.ExclamationEqualsEqualsToken,
+  "&&": SK.AmpersandAmpersandToken,
+  "||": SK.BarBarToken,
 } as const;
 
 function literal(v: number, text?: string): ts.Expression {
   if (text !== undefined) {
+    if (text === "true") return f.createTrue();
+    if (text === "false") return f.createFalse();
     const parts = text.split(".");
     return parts.length === 2 ? f.createPropertyAccessExpression(f.createIdentifier(parts[0]), parts[1]) : f.createIdentifier(text);
   }
@@ -239,6 +625,8 @@ function literal(v: number, text?: string): ts.Expression {
 }
 
 const numberType = () => f.createKeywordTypeNode(SK.NumberKeyword);
+const typeNode = (t: "number" | "boolean") => f.createKeywordTypeNode(t === "number" ? SK.NumberKeyword : SK.BooleanKeyword);
+const zeroOf = (t: "number" | "boolean") => (t === "number" ? f.createNumericLiteral(0) : f.createFalse());
 
 function gradType(a: Adjoint): ts.TypeNode {
   return singleLine(
@@ -265,6 +653,34 @@ function constDecl(name: string, init: ts.Expression): ts.Statement {
     undefined,
     f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, init)], ts.NodeFlags.Const),
   );
+}
+
+function letDecl(name: string, init?: ts.Expression, type?: ts.TypeNode): ts.Statement {
+  return f.createVariableStatement(
+    undefined,
+    f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, type, init)], ts.NodeFlags.Let),
+  );
+}
+
+function assign(name: string, e: ts.Expression): ts.Statement {
+  return f.createExpressionStatement(f.createBinaryExpression(f.createIdentifier(name), SK.EqualsToken, e));
+}
+
+function call(obj: string, method: string, args: ts.Expression[]): ts.Statement {
+  return f.createExpressionStatement(
+    f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(obj), method), undefined, args),
+  );
+}
+
+function paren(e: ts.Expression): ts.Expression {
+  return ts.isIdentifier(e) || ts.isCallExpression(e) || ts.isPrefixUnaryExpression(e) ? e : f.createParenthesizedExpression(e);
+}
+
+/** `if (c) {…} else {…}`, leaving out an empty else, or `if (!c) {…}` when only the else has code. */
+function ifStatement(cond: ts.Expression, then: ts.Statement[], otherwise: ts.Statement[]): ts.Statement {
+  if (otherwise.length === 0) return f.createIfStatement(cond, f.createBlock(then, true));
+  if (then.length === 0) return f.createIfStatement(f.createLogicalNot(paren(cond)), f.createBlock(otherwise, true));
+  return f.createIfStatement(cond, f.createBlock(then, true), f.createBlock(otherwise, true));
 }
 
 function comment<T extends ts.Node>(node: T, text: string): T {

@@ -1,10 +1,10 @@
 // Every message adc shows a user, in one place. Codes are stable: tests and users grep for them.
 export const messages = {
   unsupportedStatement: (what: string) =>
-    `ADC1001: ${what} is not supported in a @differentiable function yet (supported: const/let, assignments, return)`,
+    `ADC1001: ${what} is not supported in a @differentiable function (supported: const/let, assignments, if/else, switch, for, while, do…while, break, continue, return)`,
   unsupportedExpression: (what: string) => `ADC1002: ${what} is not supported in a @differentiable function`,
   unsupportedOperator: (op: string) =>
-    `ADC1003: the operator '${op}' is not supported in a @differentiable function (supported: + - * / ** % and unary -)`,
+    `ADC1003: the operator '${op}' is not supported in a @differentiable function (supported: + - * / ** %, unary -, comparisons, && || !, ?:)`,
   noRuleForCall: (callee: string) =>
     `ADC1004: cannot differentiate the call to '${callee}': adc has no derivative for it; a @differentiable function may call the Math functions listed in the README (calls to your own functions are not supported yet)`,
   callToTagged: (callee: string) =>
@@ -18,7 +18,7 @@ export const messages = {
   parameterForm: (what: string) => `ADC1010: ${what} parameters are not supported in a @differentiable function`,
   returnType: (type: string) => `ADC1011: a @differentiable function must return 'number', not '${type}'`,
   missingReturn: (name: string) => `ADC1012: '${name}' must end with 'return <expression>'`,
-  codeAfterReturn: () => `ADC1013: code after 'return' is never run; remove it`,
+  codeAfterReturn: () => `ADC1013: this code is never run (it follows a return, break or continue); remove it`,
   assignToUnknown: (name: string) => `ADC1014: cannot assign to '${name}': it is not a local variable or parameter of this function`,
   assignToConst: (name: string) => `ADC1015: cannot assign to '${name}': it is a const`,
   readBeforeAssign: (name: string) => `ADC1016: '${name}' is read before it is assigned a value`,
@@ -45,4 +45,14 @@ export const messages = {
   shadowedMath: () =>
     `ADC1032: 'Math' here is not the global Math (this file declares its own); adc only knows the derivatives of the global Math functions`,
   mathFunctionAsValue: (name: string) => `ADC1033: 'Math.${name}' can only be called in a @differentiable function, not used as a value`,
+  labeledStatement: () =>
+    `ADC1034: labeled statements and labeled break/continue are not supported in a @differentiable function; use a flag variable`,
+  needsValueBeforeLoop: (name: string) =>
+    `ADC1035: '${name}' is assigned in this loop but has no value before it; give it one (e.g. 'let ${name} = 0')`,
+  switchFallthrough: () =>
+    `ADC1036: this case falls through to the next one; end it with break, continue or return (only empty cases may share a body)`,
+  expectedNumber: () => `ADC1037: a number is expected here, not a boolean`,
+  conditionNotBoolean: (text: string) =>
+    `ADC1038: the condition '${text}' is a number; write a comparison (for example '${text} !== 0'), as adc does not use JavaScript's truthiness`,
+  mixedComparison: () => `ADC1039: both sides must be numbers, or both booleans`,
 } as const;

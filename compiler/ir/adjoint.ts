@@ -1,26 +1,65 @@
-// The adjoint program: the forward sweep (operations of the primal IR) and the reverse sweep,
-// a list of adjoint updates `d<target> (= | +=) expr` in reverse order of the primal.
+// The adjoint program: the forward sweep (the live primal statements, plus what they record)
+// and the reverse sweep, a structured list of adjoint statements that mirrors the primal's
+// control flow backwards.
 import type { Expr } from "./expr.js";
-import type { Func, Op, Param, ValueId } from "./types.js";
+import type { Block, Func, IfRegion, LoopRegion, Param, ValueId } from "./types.js";
 
-export interface AdjointUpdate {
-  target: ValueId;
-  /** "init": the first contribution defines the adjoint; "add": later ones accumulate. */
-  mode: "init" | "add";
-  /** For the seed, `{ k: "role", role: "seed" }`. */
-  expr: Expr;
-  /** The source statement whose chain-rule step this is. */
-  stmt: number;
+export type AdjStmt =
+  /** `let d<v> = 0`: an adjoint first reached inside a nested region is declared where v lives. */
+  | { kind: "declare"; target: ValueId }
+  /** `d<v> = expr` (init: the first contribution, declares it), `d<v> += expr` (add), `d<v> = expr` again (set: a loop's carry). */
+  | {
+      kind: "update";
+      target: ValueId;
+      mode: "init" | "add" | "set";
+      expr: Expr;
+      stmt: number;
+      /** Routing, not a chain-rule step: a phi's adjoint to the branch taken, a loop variable's adjoint between iterations. */
+      plumbing?: boolean;
+    }
+  /** `const v = stack_v.pop()`: a value recorded inside a loop, back for this iteration. */
+  | { kind: "pop"; value: ValueId }
+  /** `const v = <its operation>`: a cheap value computed again from popped ones instead of stored. */
+  | { kind: "recompute"; value: ValueId }
+  /** The reverse of an if: the same branch, chosen by the recorded decision (`stack`) or by recomputing the condition. */
+  | { kind: "if"; region: IfRegion; decision: Expr | "stack"; then: AdjStmt[]; else: AdjStmt[] }
+  /** The reverse of a loop: its iterations, last to first. */
+  | { kind: "loop"; region: LoopRegion; trips: "local" | "stack"; body: AdjStmt[] };
+
+/** How the forward sweep records what the reverse sweep needs. */
+export interface Recording {
+  /** Values pushed on a value stack of their own (recorded inside a loop). */
+  stacked: Set<ValueId>;
+  /** Values the reverse sweep reads inside a loop but computes again (cheap arithmetic on stacked ones). */
+  recomputed: Set<ValueId>;
+  /** Ifs inside loops whose decisions are pushed on a bit stack. */
+  bits: Set<number>;
+  /** Loops whose trip counts are counted: in a local (outside loops) or on a count stack (nested). */
+  trips: Map<number, "local" | "stack">;
 }
 
 export interface Adjoint {
   func: Func;
   active: Set<ValueId>;
+  /** Forward values the reverse sweep reads (plainly or from a stack). */
   record: Set<ValueId>;
-  forward: Op[];
-  reverse: AdjointUpdate[];
+  recording: Recording;
+  /** The forward sweep: the primal body without what neither the result nor the reverse sweep needs. */
+  forward: Block;
+  reverse: AdjStmt[];
   /** Per parameter in the gradient record (the wrt ones): its adjoint, or null when it is 0. */
   gradients: { param: Param; adjoint: ValueId | null }[];
 }
 
 export const SEED: Expr = { k: "role", role: "seed" };
+
+/** Every adjoint statement of a list, nested ones included, in order. */
+export function* adjStmtsOf(list: AdjStmt[]): Generator<AdjStmt> {
+  for (const s of list) {
+    yield s;
+    if (s.kind === "if") {
+      yield* adjStmtsOf(s.then);
+      yield* adjStmtsOf(s.else);
+    } else if (s.kind === "loop") yield* adjStmtsOf(s.body);
+  }
+}

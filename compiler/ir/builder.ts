@@ -1,11 +1,30 @@
-// Builds a Func one operation at a time; the frontend is its only user.
-import type { Func, Op, Operand, Param, SourceStatement, Span, Value, ValueId } from "./types.js";
+// Builds a Func one statement at a time; the frontend is its only user. Operations go into the
+// innermost open block; regions open blocks of their own.
+import { ruleOf } from "../rules/table.js";
+import type {
+  Block,
+  Carried,
+  Func,
+  IfRegion,
+  LoopRegion,
+  Op,
+  Operand,
+  Param,
+  Phi,
+  SourceStatement,
+  Span,
+  Value,
+  ValueId,
+  ValueType,
+} from "./types.js";
+import { operandType } from "./types.js";
 
 export class FuncBuilder {
   readonly values: Value[] = [];
-  readonly body: Op[] = [];
   readonly params: Param[] = [];
   readonly statements: SourceStatement[] = [];
+  private readonly blocks: Block[] = [[]];
+  private regions = 0;
 
   constructor(
     readonly name: string,
@@ -13,7 +32,7 @@ export class FuncBuilder {
   ) {}
 
   param(name: string, span: Span, wrt: boolean): ValueId {
-    const id = this.newValue(name, span);
+    const id = this.newValue(name, "number", span);
     this.params.push({ name, value: id, wrt });
     return id;
   }
@@ -24,18 +43,60 @@ export class FuncBuilder {
     return this.statements.length - 1;
   }
 
-  /** Appends `%result = prim args` and returns the new value. */
+  get currentStatement(): number {
+    return this.statements.length - 1;
+  }
+
+  /** Appends `%result = prim args` to the current block and returns the new value. */
   op(prim: string, args: Operand[], span: Span, hint = ""): Operand {
-    const result = this.newValue(hint, span);
-    this.body.push({ result, prim, args, stmt: this.statements.length - 1, span });
+    const rule = ruleOf(prim);
+    const type: ValueType =
+      rule.returns === "boolean" ? "boolean" : rule.returns === "branches" ? operandType(args[1], this.values) : "number";
+    const result = this.newValue(hint, type, span);
+    const op: Op = { kind: "op", result, prim, args, stmt: this.currentStatement, span };
+    this.current.push(op);
     return { kind: "value", id: result };
+  }
+
+  /** Runs `build` with a fresh block as the current one; returns the block and what build returned. */
+  inBlock<T>(build: () => T): [Block, T] {
+    const block: Block = [];
+    this.blocks.push(block);
+    try {
+      return [block, build()];
+    } finally {
+      this.blocks.pop();
+    }
+  }
+
+  /** A new value for a phi or a loop's carried variable, named like the variable. */
+  joinValue(hint: string, type: ValueType, span: Span, synthetic = false): ValueId {
+    const id = this.newValue(hint, type, span);
+    if (synthetic) this.values[id].synthetic = true;
+    return id;
+  }
+
+  addIf(cond: Operand, then: Block, otherwise: Block, phis: Phi[], span: Span, stmt: number): IfRegion {
+    const region: IfRegion = { kind: "if", id: ++this.regions, cond, then, else: otherwise, phis, stmt, span };
+    this.current.push(region);
+    return region;
+  }
+
+  addLoop(carried: Carried[], header: Block, cond: Operand, body: Block, span: Span, stmt: number): LoopRegion {
+    const region: LoopRegion = { kind: "loop", id: ++this.regions, carried, header, cond, body, stmt, span };
+    this.current.push(region);
+    return region;
   }
 
   /** Gives a temporary the name of the variable it was assigned to (`const q = x + y` names the add `q`). */
   nameValue(operand: Operand, hint: string): void {
     if (operand.kind !== "value") return;
     const v = this.values[operand.id];
-    if (v.hint === "" && this.body.some((op) => op.result === v.id)) v.hint = hint;
+    if (v.hint === "" && !this.params.some((p) => p.value === v.id)) v.hint = hint;
+  }
+
+  typeOf(a: Operand): ValueType {
+    return operandType(a, this.values);
   }
 
   finish(result: Operand): Func {
@@ -43,16 +104,20 @@ export class FuncBuilder {
       name: this.name,
       params: this.params,
       values: this.values,
-      body: this.body,
+      body: this.blocks[0],
       result,
       statements: this.statements,
       span: this.span,
     };
   }
 
-  private newValue(hint: string, span: Span): ValueId {
+  private get current(): Block {
+    return this.blocks[this.blocks.length - 1];
+  }
+
+  private newValue(hint: string, type: ValueType, span: Span): ValueId {
     const id = this.values.length;
-    this.values.push({ id, hint, span });
+    this.values.push({ id, hint, type, span });
     return id;
   }
 }

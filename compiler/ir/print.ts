@@ -4,9 +4,9 @@
 //     %t1 = mul %q, %z         ; active  record: %q %z
 //     return %t1
 //   }
-import type { Adjoint } from "./adjoint.js";
+import type { AdjStmt, Adjoint } from "./adjoint.js";
 import type { Expr } from "./expr.js";
-import type { Func, Operand, ValueId } from "./types.js";
+import type { Block, Func, Operand, ValueId } from "./types.js";
 
 export interface PrintOptions {
   active?: Set<ValueId>;
@@ -36,14 +36,34 @@ export function printFunc(f: Func, opts: PrintOptions = {}): string {
   const ref = (a: Operand) => (a.kind === "value" ? `%${names.get(a.id)}` : (a.text ?? String(a.value)));
   const params = f.params.map((p) => `%${p.name}${p.wrt ? "" : " (const)"}`).join(", ");
   const lines = [`func ${f.name}(${params}) {`];
-  for (const op of f.body) {
-    const code = `  %${names.get(op.result)} = ${op.prim} ${op.args.map(ref).join(", ")}`;
-    const notes: string[] = [];
-    if (opts.active?.has(op.result)) notes.push("active");
-    const reads = opts.reads?.get(op.result) ?? [];
-    if (reads.length) notes.push(`record: ${reads.map((id) => `%${names.get(id)}`).join(" ")}`);
-    lines.push(notes.length ? `${code.padEnd(34)} ; ${notes.join("  ")}` : code);
-  }
+  const block = (b: Block, indent: string) => {
+    for (const s of b) {
+      if (s.kind === "op") {
+        const code = `${indent}%${names.get(s.result)} = ${s.prim} ${s.args.map(ref).join(", ")}`;
+        const notes: string[] = [];
+        if (opts.active?.has(s.result)) notes.push("active");
+        const reads = opts.reads?.get(s.result) ?? [];
+        if (reads.length) notes.push(`record: ${reads.map((id) => `%${names.get(id)}`).join(" ")}`);
+        lines.push(notes.length ? `${code.padEnd(34)} ; ${notes.join("  ")}` : code);
+      } else if (s.kind === "if") {
+        lines.push(`${indent}if${s.id} ${ref(s.cond)} {`);
+        block(s.then, indent + "  ");
+        lines.push(`${indent}} else {`);
+        block(s.else, indent + "  ");
+        const phis = s.phis.map((p) => `%${names.get(p.result)} = phi ${ref(p.then)}, ${ref(p.else)}`);
+        lines.push(`${indent}}${phis.length ? ` ${phis.join("; ")}` : ""}`);
+      } else {
+        const carried = s.carried.map((c) => `%${names.get(c.phi)} = ${ref(c.init)}`).join(", ");
+        lines.push(`${indent}loop${s.id} (${carried}) {`);
+        block(s.header, indent + "  ");
+        lines.push(`${indent}  while ${ref(s.cond)}`);
+        block(s.body, indent + "  ");
+        if (s.carried.length) lines.push(`${indent}  next ${s.carried.map((c) => `%${names.get(c.phi)} = ${ref(c.latch)}`).join(", ")}`);
+        lines.push(`${indent}}${s.carried.length ? ` => ${s.carried.map((c) => `%${names.get(c.result)}`).join(", ")}` : ""}`);
+      }
+    }
+  };
+  block(f.body, "  ");
   lines.push(`  return ${ref(f.result)}`, "}");
   return lines.join("\n");
 }
@@ -65,11 +85,55 @@ export function printExpr(e: Expr, names: Map<ValueId, string>): string {
 
 export function printAdjoint(a: Adjoint): string {
   const names = irNames(a.func);
-  const lines = [`adjoint ${a.func.name} {`, "  forward:"];
   const ref = (x: Operand) => (x.kind === "value" ? `%${names.get(x.id)}` : (x.text ?? String(x.value)));
-  for (const op of a.forward) lines.push(`    %${names.get(op.result)} = ${op.prim} ${op.args.map(ref).join(", ")}`);
+  const lines = [`adjoint ${a.func.name} {`, "  forward:"];
+  const forward = (b: Block, indent: string) => {
+    for (const s of b) {
+      if (s.kind === "op") {
+        const push = a.recording.stacked.has(s.result) ? "   ; push" : "";
+        lines.push(`${indent}%${names.get(s.result)} = ${s.prim} ${s.args.map(ref).join(", ")}${push}`);
+      } else if (s.kind === "if") {
+        lines.push(`${indent}if${s.id} ${ref(s.cond)}${a.recording.bits.has(s.id) ? "   ; push decision" : ""} {`);
+        forward(s.then, indent + "  ");
+        lines.push(`${indent}} else {`);
+        forward(s.else, indent + "  ");
+        lines.push(`${indent}}${s.phis.map((p) => ` %${names.get(p.result)} = phi ${ref(p.then)}, ${ref(p.else)}`).join(";")}`);
+      } else {
+        const trips = a.recording.trips.get(s.id);
+        lines.push(
+          `${indent}loop${s.id} (${s.carried.map((c) => `%${names.get(c.phi)} = ${ref(c.init)}`).join(", ")})${trips ? `   ; count trips (${trips})` : ""} {`,
+        );
+        forward(s.header, indent + "  ");
+        lines.push(`${indent}  while ${ref(s.cond)}`);
+        forward(s.body, indent + "  ");
+        if (s.carried.length) lines.push(`${indent}  next ${s.carried.map((c) => `%${names.get(c.phi)} = ${ref(c.latch)}`).join(", ")}`);
+        lines.push(`${indent}}${s.carried.length ? ` => ${s.carried.map((c) => `%${names.get(c.result)}`).join(", ")}` : ""}`);
+      }
+    }
+  };
+  forward(a.forward, "    ");
   lines.push("  reverse:");
-  for (const u of a.reverse) lines.push(`    d%${names.get(u.target)} ${u.mode === "init" ? "=" : "+="} ${printExpr(u.expr, names)}`);
+  const reverse = (list: AdjStmt[], indent: string) => {
+    for (const s of list) {
+      if (s.kind === "declare") lines.push(`${indent}d%${names.get(s.target)} = 0`);
+      else if (s.kind === "pop") lines.push(`${indent}pop %${names.get(s.value)}`);
+      else if (s.kind === "recompute") lines.push(`${indent}recompute %${names.get(s.value)}`);
+      else if (s.kind === "update")
+        lines.push(`${indent}d%${names.get(s.target)} ${s.mode === "add" ? "+=" : "="} ${printExpr(s.expr, names)}`);
+      else if (s.kind === "if") {
+        lines.push(`${indent}if ${s.decision === "stack" ? "(popped decision)" : printExpr(s.decision, names)} {`);
+        reverse(s.then, indent + "  ");
+        lines.push(`${indent}} else {`);
+        reverse(s.else, indent + "  ");
+        lines.push(`${indent}}`);
+      } else {
+        lines.push(`${indent}loop${s.region.id} backwards {`);
+        reverse(s.body, indent + "  ");
+        lines.push(`${indent}}`);
+      }
+    }
+  };
+  reverse(a.reverse, "    ");
   lines.push(
     `  grad: { ${a.gradients.map((g) => `${g.param.name}: ${g.adjoint === null ? "0" : `d%${names.get(g.adjoint)}`}`).join(", ")} }`,
     "}",

@@ -5,7 +5,7 @@
 import type { Expr } from "../ir/expr.js";
 import { substitute } from "../ir/expr.js";
 import { simplify } from "../ir/simplify.js";
-import type { Op, Operand, ValueId } from "../ir/types.js";
+import { opsOf, type Block, type Op, type Operand, type ValueId } from "../ir/types.js";
 import type { Roles, Rule } from "./kinds.js";
 import { ruleOf } from "./table.js";
 
@@ -42,9 +42,9 @@ export function contribution(op: Op, i: number): Expr | null {
 /** Forward operations by what they compute, so an adjoint reuses a value instead of recomputing it. */
 export type ForwardIndex = Map<string, ValueId>;
 
-export function forwardIndex(ops: Op[]): ForwardIndex {
+export function forwardIndex(body: Block): ForwardIndex {
   const index: ForwardIndex = new Map();
-  for (const op of ops) {
+  for (const op of opsOf(body)) {
     const key = exprKey({ k: "prim", prim: op.prim, args: op.args.map(operandExpr) });
     if (!index.has(key)) index.set(key, op.result);
   }
@@ -61,7 +61,12 @@ export interface Contribution {
  * operand used twice (`x * x`) gets one contribution, the sum (`2 * x * g`). Subexpressions the
  * forward sweep already computed (`Math.cos(t)` for sin's partial) are read from it.
  */
-export function contributions(op: Op, active: (id: ValueId) => boolean, forward?: ForwardIndex): Contribution[] {
+export function contributions(
+  op: Op,
+  active: (id: ValueId) => boolean,
+  forward?: ForwardIndex,
+  inScope: (id: ValueId) => boolean = () => true,
+): Contribution[] {
   const byOperand = new Map<ValueId, Expr[]>();
   op.args.forEach((arg, i) => {
     if (arg.kind !== "value" || !active(arg.id)) return;
@@ -70,15 +75,15 @@ export function contributions(op: Op, active: (id: ValueId) => boolean, forward?
   });
   return [...byOperand].map(([target, parts]) => {
     const sum = parts.length === 1 ? parts[0] : simplify(parts.reduce((a, b) => ({ k: "prim", prim: "add", args: [a, b] })));
-    return { target, expr: forward ? reuseForward(sum, forward) : sum };
+    return { target, expr: forward ? reuseForward(sum, forward, inScope) : sum };
   });
 }
 
-function reuseForward(e: Expr, forward: ForwardIndex): Expr {
+function reuseForward(e: Expr, forward: ForwardIndex, inScope: (id: ValueId) => boolean): Expr {
   if (e.k !== "prim") return e;
   const id = forward.get(exprKey(e));
-  if (id !== undefined) return { k: "val", id };
-  return { k: "prim", prim: e.prim, args: e.args.map((a) => reuseForward(a, forward)) };
+  if (id !== undefined && inScope(id)) return { k: "val", id };
+  return { k: "prim", prim: e.prim, args: e.args.map((a) => reuseForward(a, forward, inScope)) };
 }
 
 function exprKey(e: Expr): string {

@@ -5,8 +5,8 @@ import type { Expr } from "../ir/expr.js";
 
 /** How a primitive is written in TypeScript. */
 export type Form =
-  | { kind: "binary"; op: "+" | "-" | "*" | "/" | "**" | "%" | ">=" | ">" | "<=" | "<" | "===" }
-  | { kind: "prefix"; op: "-" }
+  | { kind: "binary"; op: "+" | "-" | "*" | "/" | "**" | "%" | ">=" | ">" | "<=" | "<" | "===" | "!==" | "&&" | "||" }
+  | { kind: "prefix"; op: "-" | "!" }
   | { kind: "call"; callee: string }
   | { kind: "select" }
   /** `1 / x` */
@@ -30,6 +30,8 @@ export interface Rule {
   form: Form;
   /** Number of operands, or "variadic" (one or more). */
   arity: number | "variadic";
+  /** What it computes: a number (the default), a boolean (comparisons, logic), or the type of its branches (select). */
+  returns?: "boolean" | "branches";
   /** The primitive's value, for the interpreter. */
   eval: (...xs: number[]) => number;
   /** Forward values the reverse sweep reads; checked against `grad` by the rules test. */
@@ -56,9 +58,14 @@ export function vjp(form: Form, arity: number, evaluate: Eval, needs: Need[], gr
   return { form, arity, eval: evaluate, needs, kind: "vjp", grad };
 }
 
-/** A piecewise-constant primitive (floor, sign, comparisons): zero derivative, nothing recorded. */
+/** A piecewise-constant primitive (floor, sign): zero derivative, nothing recorded. */
 export function zeroDerivative(form: Form, arity: number, evaluate: Eval): Rule {
   return { form, arity, eval: evaluate, needs: [], kind: "zero", grad: () => [] };
+}
+
+/** A comparison or a logical operation: a boolean, with no derivative (booleans carry none). */
+export function predicate(form: Form, arity: number, evaluate: (...xs: number[]) => boolean): Rule {
+  return { form, arity, eval: (...xs) => Number(evaluate(...xs)), needs: [], kind: "zero", grad: () => [], returns: "boolean" };
 }
 
 /** A one-argument Math function. */

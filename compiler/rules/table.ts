@@ -31,7 +31,7 @@ import {
   two,
   zero,
 } from "./dsl.js";
-import { binary, call, partials, vjp, zeroDerivative, type Rule } from "./kinds.js";
+import { binary, call, partials, predicate, vjp, zeroDerivative, type Rule } from "./kinds.js";
 
 const LN2 = named(Math.LN2, "Math.LN2");
 const LN10 = named(Math.LN10, "Math.LN10");
@@ -157,21 +157,33 @@ export const RULES = {
   round: zeroDerivative(call("round"), 1, Math.round),
   trunc: zeroDerivative(call("trunc"), 1, Math.trunc),
   sign: zeroDerivative(call("sign"), 1, Math.sign),
-  ge: zeroDerivative(binary(">="), 2, (x, y) => Number(x >= y)),
-  le: zeroDerivative(binary("<="), 2, (x, y) => Number(x <= y)),
-  eq: zeroDerivative(binary("==="), 2, (x, y) => Number(x === y)),
 
   // stopGradient(x) from "adc": x at run time, a blocked path for the gradient
   stopGradient: zeroDerivative({ kind: "identity" }, 1, (x) => x),
 
-  // cond ? a : b — the gradient goes to the branch taken
-  select: vjp(
-    { kind: "select" },
-    3,
-    (cond, a, b) => (cond ? a : b),
-    ["x"],
-    ({ x: cond, g }) => [null, select(cond, g, zero), select(cond, zero, g)],
-  ),
+  // comparisons and logic: booleans, for conditions (booleans carry no gradient)
+  lt: predicate(binary("<"), 2, (x, y) => x < y),
+  le: predicate(binary("<="), 2, (x, y) => x <= y),
+  gt: predicate(binary(">"), 2, (x, y) => x > y),
+  ge: predicate(binary(">="), 2, (x, y) => x >= y),
+  eq: predicate(binary("==="), 2, (x, y) => x === y),
+  ne: predicate(binary("!=="), 2, (x, y) => x !== y),
+  and: predicate(binary("&&"), 2, (x, y) => Boolean(x) && Boolean(y)),
+  or: predicate(binary("||"), 2, (x, y) => Boolean(x) || Boolean(y)),
+  not: predicate({ kind: "prefix", op: "!" }, 1, (x) => !x),
+
+  // cond ? a : b inside adjoints (routing); a ternary in user code becomes an if region, so
+  // only the branch taken is differentiated
+  select: {
+    ...vjp(
+      { kind: "select" },
+      3,
+      (cond, a, b) => (cond ? a : b),
+      ["x"],
+      ({ x: cond, g }) => [null, select(cond, g, zero), select(cond, zero, g)],
+    ),
+    returns: "branches",
+  },
 } satisfies Record<string, Rule>;
 
 export type PrimName = keyof typeof RULES;

@@ -1,0 +1,121 @@
+// Runs an adjoint program on numbers: the forward sweep (recording what the reverse sweep
+// needs, on plain arrays) and the reverse sweep, statement by statement as the emitted code
+// would. The test oracle between the IR and the emitted TypeScript.
+import type { AdjStmt, Adjoint } from "./adjoint.js";
+import type { Expr } from "./expr.js";
+import { bindParams, mustGet, operand } from "./interpret.js";
+import { ruleOf } from "../rules/table.js";
+import { opsOf, type Block, type ValueId } from "./types.js";
+
+export interface GradientRun {
+  value: number;
+  /** Gradient record entries by parameter name (wrt parameters only). */
+  grad: Record<string, number>;
+  /** The most values the stacks held at once, per stack kind. */
+  peak: { values: number; bits: number; trips: number };
+}
+
+export function interpretAdjoint(a: Adjoint, args: number[], seed = 1): GradientRun {
+  const values = bindParams(a.func, args);
+  const stacks = new Map<ValueId, number[]>();
+  const bits = new Map<number, boolean[]>();
+  const trips = new Map<number, number[]>();
+  const counters = new Map<number, number>();
+  const peak = { values: 0, bits: 0, trips: 0 };
+  let held = { values: 0, bits: 0, trips: 0 };
+  const push = <K>(m: Map<K, unknown[]>, k: K, v: unknown, kind: keyof typeof held) => {
+    if (!m.has(k)) m.set(k, []);
+    m.get(k)!.push(v);
+    held = { ...held, [kind]: held[kind] + 1 };
+    peak[kind] = Math.max(peak[kind], held[kind]);
+  };
+  const pop = <K, V>(m: Map<K, V[]>, k: K, kind: keyof typeof held): V => {
+    const s = m.get(k);
+    if (!s?.length) throw new Error(`pop from an empty stack (${String(kind)} ${String(k)})`);
+    held = { ...held, [kind]: held[kind] - 1 };
+    return s.pop()!;
+  };
+  const record = (v: ValueId) => {
+    if (a.recording.stacked.has(v)) push(stacks, v, values.get(v)!, "values");
+  };
+
+  const forward = (b: Block) => {
+    for (const s of b) {
+      if (s.kind === "op") {
+        values.set(s.result, ruleOf(s.prim).eval(...s.args.map((x) => operand(x, values))));
+        record(s.result);
+      } else if (s.kind === "if") {
+        const taken = operand(s.cond, values) !== 0;
+        if (a.recording.bits.has(s.id)) push(bits, s.id, taken, "bits");
+        forward(taken ? s.then : s.else);
+        for (const p of s.phis) {
+          values.set(p.result, operand(taken ? p.then : p.else, values));
+          record(p.result);
+        }
+      } else {
+        for (const c of s.carried) values.set(c.phi, operand(c.init, values));
+        let n = 0;
+        for (;;) {
+          forward(s.header);
+          if (operand(s.cond, values) === 0) break;
+          n++;
+          for (const c of s.carried) record(c.phi);
+          forward(s.body);
+          const next = s.carried.map((c) => operand(c.latch, values));
+          s.carried.forEach((c, k) => values.set(c.phi, next[k]));
+        }
+        for (const c of s.carried) {
+          values.set(c.result, values.get(c.phi)!);
+          record(c.result);
+        }
+        const how = a.recording.trips.get(s.id);
+        if (how === "local") counters.set(s.id, n);
+        else if (how === "stack") push(trips, s.id, n, "trips");
+      }
+    }
+  };
+  forward(a.forward);
+  const value = operand(a.func.result, values);
+
+  const adjoints = new Map<ValueId, number>();
+  const ops = new Map([...opsOf(a.func.body)].map((op) => [op.result, op]));
+  const reverse = (list: AdjStmt[]) => {
+    for (const s of list) {
+      if (s.kind === "declare") adjoints.set(s.target, 0);
+      else if (s.kind === "pop") values.set(s.value, pop(stacks, s.value, "values"));
+      else if (s.kind === "recompute") {
+        const op = ops.get(s.value)!;
+        values.set(s.value, ruleOf(op.prim).eval(...op.args.map((x) => operand(x, values))));
+      } else if (s.kind === "update") {
+        const v = evalExpr(s.expr, values, adjoints, seed);
+        adjoints.set(s.target, s.mode === "add" ? mustGet(adjoints, s.target, "adjoint") + v : v);
+      } else if (s.kind === "if") {
+        const taken = s.decision === "stack" ? pop(bits, s.region.id, "bits") : evalExpr(s.decision, values, adjoints, seed) !== 0;
+        reverse(taken ? s.then : s.else);
+      } else {
+        const n = s.trips === "local" ? counters.get(s.region.id)! : pop(trips, s.region.id, "trips");
+        for (let k = n - 1; k >= 0; k--) reverse(s.body);
+      }
+    }
+  };
+  reverse(a.reverse);
+  const grad: Record<string, number> = {};
+  for (const { param, adjoint } of a.gradients) grad[param.name] = adjoint === null ? 0 : mustGet(adjoints, adjoint, "adjoint");
+  return { value, grad, peak };
+}
+
+export function evalExpr(e: Expr, values: Map<ValueId, number>, adjoints: Map<ValueId, number>, seed = 1): number {
+  switch (e.k) {
+    case "const":
+      return e.value;
+    case "val":
+      return mustGet(values, e.id, "value");
+    case "adj":
+      return mustGet(adjoints, e.id, "adjoint");
+    case "role":
+      if (e.role === "seed") return seed;
+      throw new Error(`unbound role ${e.role}`);
+    case "prim":
+      return ruleOf(e.prim).eval(...e.args.map((x) => evalExpr(x, values, adjoints, seed)));
+  }
+}
