@@ -424,9 +424,10 @@ class FunctionEmitter {
 
   // -- the reverse sweep
 
-  private reverse(list: AdjStmt[]): ts.Statement[] {
+  /** `enclosing`: the statement the region around this list was commented with (not repeated inside). */
+  private reverse(list: AdjStmt[], enclosing = -1): ts.Statement[] {
     const out: ts.Statement[] = [];
-    let last = -1;
+    let last = enclosing;
     for (const st of list) {
       const stmt = st.kind === "update" ? st.stmt : st.kind === "if" || st.kind === "loop" ? st.region.stmt : -1;
       const node = this.reverseStatement(st);
@@ -480,7 +481,7 @@ class FunctionEmitter {
                 [],
               )
             : this.expr(st.decision, true);
-        return ifStatement(cond, this.reverse(st.then), this.reverse(st.else));
+        return ifStatement(cond, this.reverse(st.then, st.region.stmt), this.reverse(st.else, st.region.stmt));
       }
       case "loop": {
         const counter = this.counters.get(st.region.id)!;
@@ -499,7 +500,7 @@ class FunctionEmitter {
           ),
           f.createBinaryExpression(f.createIdentifier(k), SK.GreaterThanEqualsToken, f.createNumericLiteral(0)),
           f.createPostfixUnaryExpression(f.createIdentifier(k), SK.MinusMinusToken),
-          f.createBlock(this.reverse(st.body), true),
+          f.createBlock(this.reverse(st.body, st.region.stmt), true),
         );
         if (st.trips === "local") return loop;
         // the trip count of this execution of the loop, recorded when it ended
