@@ -681,7 +681,13 @@ function paren(e: ts.Expression): ts.Expression {
 function ifStatement(cond: ts.Expression, then: ts.Statement[], otherwise: ts.Statement[]): ts.Statement {
   if (otherwise.length === 0) return f.createIfStatement(cond, f.createBlock(then, true));
   if (then.length === 0) return f.createIfStatement(f.createLogicalNot(paren(cond)), f.createBlock(otherwise, true));
-  return f.createIfStatement(cond, f.createBlock(then, true), f.createBlock(otherwise, true));
+  // `else { if … }` reads as `else if …`
+  const elseBranch = otherwise.length === 1 && ts.isIfStatement(otherwise[0]) && !hasComments(otherwise[0]) ? otherwise[0] : f.createBlock(otherwise, true);
+  return f.createIfStatement(cond, f.createBlock(then, true), elseBranch);
+}
+
+function hasComments(node: ts.Node): boolean {
+  return (ts.getSyntheticLeadingComments(node)?.length ?? 0) > 0;
 }
 
 function comment<T extends ts.Node>(node: T, text: string): T {
