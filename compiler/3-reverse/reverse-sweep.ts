@@ -29,6 +29,7 @@ export function reverse(a: Analysed): Adjoint {
   const recording: Recording = { stacked: new Set(), recomputed: new Set(), bits: new Set(), trips: new Map() };
   const definedBy = new Map<ValueId, Op>([...opsOf(func.body)].map((op) => [op.result, op]));
   const lists = new Map<Block, AdjStmt[]>();
+  const inLoopIfs: Extract<AdjStmt, { kind: "if" }>[] = [];
 
   const isActive = (x: Operand): x is { kind: "value"; id: ValueId } => x.kind === "value" && active.has(x.id);
   const add = (out: AdjStmt[], target: ValueId, expr: Expr, stmt: number, plumbing = false) => {
@@ -70,10 +71,11 @@ export function reverse(a: Analysed): Adjoint {
         lists.set(st.then, thenRev);
         lists.set(st.else, elseRev);
         if (thenRev.length === 0 && elseRev.length === 0) continue;
-        // inside a loop the condition changes every iteration: its decisions go on a bit stack
-        const inLoop = s.depth.get(b)! > 0 && !(st.cond.kind === "value" && loopDepthOf(s, st.cond.id) === 0);
-        if (inLoop) recording.bits.add(st.id);
-        out.push({ kind: "if", region: st, decision: inLoop ? "stack" : decision(st.cond), then: thenRev, else: elseRev });
+        // the decision is recomputed from the values it compares; inside a loop, unless those
+        // are kept anyway, it goes on a bit stack instead (settled below, once that is known)
+        const stmt: AdjStmt = { kind: "if", region: st, decision: decision(st.cond), then: thenRev, else: elseRev };
+        if (s.depth.get(b)! > 0) inLoopIfs.push(stmt as Extract<AdjStmt, { kind: "if" }>);
+        out.push(stmt);
       } else {
         const carried = st.carried.filter((c) => active.has(c.phi));
         const body: AdjStmt[] = [];
@@ -104,9 +106,25 @@ export function reverse(a: Analysed): Adjoint {
 
   // what the reverse sweep reads, and where values recorded inside loops are popped
   const record = new Set<ValueId>();
+  const reads = (e: Expr) => [...walk(e)].flatMap((n) => (n.k === "val" ? [n.id] : []));
   for (const st of adjStmtsOf(rev)) {
-    const exprs = st.kind === "update" ? [st.expr] : st.kind === "if" && st.decision !== "stack" ? [st.decision] : [];
-    for (const e of exprs) for (const n of walk(e)) if (n.k === "val") record.add(n.id);
+    const exprs =
+      st.kind === "update"
+        ? [st.expr]
+        : st.kind === "if" && !inLoopIfs.includes(st as never) && st.decision !== "stack"
+          ? [st.decision]
+          : [];
+    for (const e of exprs) for (const v of reads(e)) record.add(v);
+  }
+  // a branch in a loop recomputes its decision when what it compares is kept anyway (x > 1
+  // with x stacked costs nothing more); otherwise the decision costs one bit per iteration
+  for (const st of inLoopIfs) {
+    const leaves = st.decision === "stack" ? [] : reads(st.decision);
+    if (leaves.every((v) => record.has(v) || loopDepthOf(s, v) === 0)) for (const v of leaves) record.add(v);
+    else {
+      st.decision = "stack";
+      recording.bits.add(st.region.id);
+    }
   }
   // inside loops: cheap values are computed again from stacked ones, the rest are stacked
   const inLoops = [...record].filter((v) => loopDepthOf(s, v) > 0).sort((x, y) => x - y);

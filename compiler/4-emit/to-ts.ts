@@ -357,7 +357,7 @@ class FunctionEmitter {
   private loop(st: LoopRegion): ts.Statement[] {
     const out: ts.Statement[] = [];
     for (const c of st.carried) {
-      const init = this.operand(c.init);
+      const init = this.numeric(c.init);
       out.push(this.hoisted.has(c.result) ? assign(this.name(c.phi), init) : letDecl(this.name(c.phi), init));
     }
     const counter = this.counters.get(st.id);
@@ -413,6 +413,17 @@ class FunctionEmitter {
     return out;
   }
 
+  /**
+   * A loop variable's first value. A parameter is written `+x0`: V8 cannot tell a parameter is a
+   * number, and a loop variable that starts from one is kept boxed, allocating a heap number
+   * per iteration; `+` tells it (and does nothing to a number).
+   */
+  private numeric(x: Operand): ts.Expression {
+    const e = this.operand(x);
+    const isParam = x.kind === "value" && this.a.func.params.some((p) => p.value === x.id);
+    return isParam && this.a.func.values[x.id].type === "number" ? f.createPrefixUnaryExpression(SK.PlusToken, e) : e;
+  }
+
   private define(v: ValueId, e: ts.Expression): ts.Statement {
     return this.hoisted.has(v) ? assign(this.name(v), e) : constDecl(this.name(v), e);
   }
@@ -458,7 +469,10 @@ class FunctionEmitter {
       case "update": {
         const name = this.adj(st.target);
         if (st.mode === "init") {
-          const decl = f.createVariableDeclaration(name, undefined, undefined, this.expr(st.expr, true));
+          // an adjoint carried through a loop that starts from the seed parameter: `+seed` (see numeric())
+          const fromSeed = st.expr.k === "role" && this.mutable.has(st.target);
+          const init = fromSeed ? f.createPrefixUnaryExpression(SK.PlusToken, this.expr(st.expr, true)) : this.expr(st.expr, true);
+          const decl = f.createVariableDeclaration(name, undefined, undefined, init);
           return f.createVariableStatement(
             undefined,
             f.createVariableDeclarationList([decl], this.mutable.has(st.target) ? ts.NodeFlags.Let : ts.NodeFlags.Const),
@@ -682,7 +696,8 @@ function ifStatement(cond: ts.Expression, then: ts.Statement[], otherwise: ts.St
   if (otherwise.length === 0) return f.createIfStatement(cond, f.createBlock(then, true));
   if (then.length === 0) return f.createIfStatement(f.createLogicalNot(paren(cond)), f.createBlock(otherwise, true));
   // `else { if … }` reads as `else if …`
-  const elseBranch = otherwise.length === 1 && ts.isIfStatement(otherwise[0]) && !hasComments(otherwise[0]) ? otherwise[0] : f.createBlock(otherwise, true);
+  const elseBranch =
+    otherwise.length === 1 && ts.isIfStatement(otherwise[0]) && !hasComments(otherwise[0]) ? otherwise[0] : f.createBlock(otherwise, true);
   return f.createIfStatement(cond, f.createBlock(then, true), elseBranch);
 }
 
