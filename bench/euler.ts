@@ -3,10 +3,12 @@
 // and careful hand-written adjoints, at 1,000 and at 100,000 steps.
 //   euler(a, b, x0, h, steps): x' = a g(x) - b x^2, g = sin(x) up to 1, a tanh continuation
 //   above 1 (bench/euler-functions.ts, the function of fixtures/control-flow/euler-integration).
-// Variants: forward euler; adc eulerGradInto (value + gradient, allocation-free); the hand
-// adjoint that stores x and g per step (bench/euler-hand.ts, eulerHand); the hand adjoint that
-// stores x alone and recomputes g and g' backwards (eulerHandRecompute); adc eulerGrad
-// (allocates its result). Both hand adjoints have eulerGradInto's contract.
+// Variants: forward euler; adc eulerGradInto (value + gradient, allocation-free); three hand
+// adjoints (bench/euler-hand.ts), all with eulerGradInto's contract: the tuned one that stores x
+// and g per step and recovers tanh(x - 1) from g algebraically (eulerHand: needs the formula);
+// the one that stores x alone and recomputes g and g' backwards (eulerHandRecompute); the plain
+// one that stores x and g per step and tanh(x - 1) on the tanh branch, as adc has to
+// (eulerHandPlain); and adc eulerGrad (allocates its result).
 //
 // Method: the same as bench/scalar.ts. The compiler runs first on bench/euler-functions.ts,
 // writing bench/euler-functions.grad.ts, so the current emitter is what is measured. All
@@ -20,7 +22,8 @@
 // Reported: medians of per-call times, medians (with interquartile ranges) of per-round paired
 // ratios; the bytes the reverse sweep reads: for adc the sum of peakBytes over the exported
 // eulerGradStacks after one call (peaks reset first), for the hand adjoints the values their
-// reverse sweeps read (8 bytes each; they keep no bits: the branch is recomputed from x); and
+// reverse sweeps read (8 bytes each; they keep no bits: the branch is recomputed from x; for the
+// plain one branch-dependent, counted by the call itself); and
 // heap bytes allocated per call once warm (v8.GCProfiler: used-heap growth plus what each GC in
 // the window freed). No assertion is made on timings.
 //
@@ -33,7 +36,15 @@ import * as v8 from "node:v8";
 import { performance } from "node:perf_hooks";
 import { compileText } from "../compiler/index.js";
 import { euler } from "./euler-functions.js";
-import { eulerHand, eulerHandBytes, eulerHandRecompute, eulerHandRecomputeBytes, type EulerGradRecord } from "./euler-hand.js";
+import {
+  eulerHand,
+  eulerHandBytes,
+  eulerHandPlain,
+  eulerHandPlainBytes,
+  eulerHandRecompute,
+  eulerHandRecomputeBytes,
+  type EulerGradRecord,
+} from "./euler-hand.js";
 
 // ---------------------------------------------------------------------------------------
 // 1. Generate bench/euler-functions.grad.ts with the current compiler.
@@ -88,13 +99,14 @@ function runtimeNote(): string {
 
 let sink = 0;
 
-const ORDER = ["forward", "adc", "hand", "handR", "alloc"] as const;
+const ORDER = ["forward", "adc", "hand", "handR", "handP", "alloc"] as const;
 type Key = (typeof ORDER)[number];
 const NAMES: Record<Key, string> = {
   forward: "forward euler",
   adc: "adc eulerGradInto (value + grad)",
   hand: "hand, stores x and g (value + grad)",
   handR: "hand, stores x only (value + grad)",
+  handP: "hand, plain: x, g, tanh (value + grad)",
   alloc: "adc eulerGrad (value + grad, allocates)",
 };
 
@@ -136,11 +148,13 @@ function workload(gen: GradModule, steps: number): Workload {
   const f = euler;
   const hand = eulerHand;
   const handR = eulerHandRecompute;
+  const handP = eulerHandPlain;
   const args = argsFor(steps);
   const [[a0, b0, x00, h0, n0], [a1, b1, x01, h1, n1]] = args;
   const recAdc = record();
   const recHand = record();
   const recHandR = record();
+  const recHandP = record();
   return {
     steps,
     title: `${steps.toLocaleString("en-US")} steps (h = ${10 / steps})`,
@@ -174,6 +188,13 @@ function workload(gen: GradModule, steps: number): Workload {
         }
         return acc + drain(recHandR);
       },
+      handP(n) {
+        let acc = 0;
+        for (let i = 0; i < n; i++) {
+          acc += (i & 1) === 0 ? handP(a0, b0, x00, h0, n0, recHandP) : handP(a1, b1, x01, h1, n1, recHandP);
+        }
+        return acc + drain(recHandP);
+      },
       alloc(n) {
         let acc = 0;
         for (let i = 0; i < n; i++) {
@@ -201,6 +222,7 @@ function check(gen: GradModule, w: Workload): void {
     ["adc eulerGradInto", gen.eulerGradInto],
     ["hand (stores x, g)", eulerHand],
     ["hand (stores x)", eulerHandRecompute],
+    ["hand (plain)", eulerHandPlain],
   ];
   let state = 12345;
   const rand = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
@@ -263,6 +285,7 @@ function checkKnown(gen: GradModule): number {
       ["adc", gen.eulerGradInto],
       ["hand", eulerHand],
       ["hand (stores x)", eulerHandRecompute],
+      ["hand (plain)", eulerHandPlain],
     ] as [string, Into][]) {
       const rec = record();
       const v = g(...k.args, rec);
@@ -283,7 +306,7 @@ function checkKnown(gen: GradModule): number {
 
 interface Memory {
   steps: number;
-  perSet: { adc: number; adcStacks: Record<string, number>; hand: number; handR: number }[];
+  perSet: { adc: number; adcStacks: Record<string, number>; hand: number; handR: number; handP: number }[];
 }
 
 function memory(gen: GradModule, w: Workload): Memory {
@@ -293,11 +316,14 @@ function memory(gen: GradModule, w: Workload): Memory {
     gen.eulerGradInto(...p, record());
     const adcStacks = Object.fromEntries(stacks.map(([name, s]) => [name, s.peakBytes]));
     for (const [name, s] of stacks) if (s.length !== 0) throw new Error(`${name} not empty after a call (length ${s.length})`);
+    eulerHandPlain(...p, record());
+    const handP = eulerHandPlainBytes(); // what that call stored (branch-dependent)
     return {
       adc: Object.values(adcStacks).reduce((x, y) => x + y, 0),
       adcStacks,
       hand: eulerHandBytes(p[4]),
       handR: eulerHandRecomputeBytes(p[4]),
+      handP,
     };
   });
   return { steps: w.steps, perSet };
@@ -351,7 +377,7 @@ function measure(w: Workload, rounds: number, warmup: number, targetMs: number):
   const probe = Math.max(2, Math.round(4e5 / w.steps) * 2);
   const nsHand = Math.min(...[0, 1, 2].map(() => timeBatch(w.variants.hand, probe)));
   const batch = Math.max(2, Math.round((targetMs * 1e6) / nsHand / 2) * 2); // even: both argument sets equally
-  const perCall = { forward: [], adc: [], hand: [], handR: [], alloc: [] } as Record<Key, number[]>;
+  const perCall = { forward: [], adc: [], hand: [], handR: [], handP: [], alloc: [] } as Record<Key, number[]>;
   for (let r = -warmup; r < rounds; r++) {
     const start = ((r % ORDER.length) + ORDER.length) % ORDER.length;
     for (let j = 0; j < ORDER.length; j++) {
@@ -390,8 +416,10 @@ function report(w: Workload, m: Measured, mem: Memory, alloc: Record<Key, number
     ["adc value+grad / forward", ratio(p.adc, p.forward)],
     ["hand (x, g) value+grad / forward", ratio(p.hand, p.forward)],
     ["hand (x only) value+grad / forward", ratio(p.handR, p.forward)],
+    ["hand (plain) value+grad / forward", ratio(p.handP, p.forward)],
     ["adc / hand (x, g)", ratio(p.adc, p.hand)],
     ["adc / hand (x only)", ratio(p.adc, p.handR)],
+    ["adc / hand (plain)", ratio(p.adc, p.handP)],
     ["adc eulerGrad / adc eulerGradInto", ratio(p.alloc, p.adc)],
   ];
   const L: string[] = [];
@@ -410,18 +438,23 @@ function report(w: Workload, m: Measured, mem: Memory, alloc: Record<Key, number
       .join(", ");
     L.push(`    ${setName[i]}: adc stacks ${per(s.adc)} [${parts}]`);
     L.push(`    ${"".padEnd(setName[i].length)}  hand (x, g) ${per(s.hand)}; hand (x only) ${per(s.handR)}`);
+    L.push(`    ${"".padEnd(setName[i].length)}  hand (plain) ${per(s.handP)}`);
   });
   const b = (x: number) => `${Math.round(x).toLocaleString("en-US")} B (${(x / w.steps).toFixed(2)} B/step)`;
   L.push(`  heap bytes allocated per call, warm (v8.GCProfiler; median of 5 windows):`);
   L.push(`    adc eulerGradInto ${b(alloc.adc)}; adc eulerGrad ${b(alloc.alloc)}`);
-  L.push(`    hand (x, g) ${b(alloc.hand)}; hand (x only) ${b(alloc.handR)}; forward ${b(alloc.forward)}`);
+  L.push(`    hand (x, g) ${b(alloc.hand)}; hand (x only) ${b(alloc.handR)}; hand (plain) ${b(alloc.handP)}; forward ${b(alloc.forward)}`);
 
-  const rAdcHand = ratio(p.adc, p[handBest]);
-  const med = median(rAdcHand);
-  const q3 = quantile(rAdcHand, 0.75);
+  // the ratio against each hand variant: tuned (the faster of the two above) and plain
+  const against = (k: Key, label: string): string => {
+    const r = ratio(p.adc, p[k]);
+    const med = median(r);
+    const q3 = quantile(r, 0.75);
+    return `${f2(med)}x ${label}: ${med <= TARGET ? "MEETS" : "MISSES"}${med <= TARGET && Number(f2(q3)) > TARGET ? ` (upper quartile ${f2(q3)} above it)` : ""}`;
+  };
   const handLabel = handBest === "hand" ? "hand (x, g)" : "hand (x only)";
   L.push(
-    `  verdict, speed: ${med <= TARGET ? "MEETS" : "MISSES"} the target: adc value+grad is ${f2(med)}x the faster hand adjoint, ${handLabel} (target <= ${TARGET}x${med <= TARGET && Number(f2(q3)) > TARGET ? `; upper quartile ${f2(q3)} above it` : ""})`,
+    `  verdict, speed: adc value+grad is ${against(handBest, `the faster tuned hand adjoint, ${handLabel}`)}; ${against("handP", "the plain hand adjoint, hand (plain)")} (target <= ${TARGET}x)`,
   );
   const worst = Math.max(...mem.perSet.map((s) => s.adc)) / w.steps;
   const handPerStep = 16; // 2 values x 8 bytes, no bits (the branch is recomputed from x)
