@@ -100,7 +100,8 @@ class Lowering {
     this.file = ctx.file;
     this.b = new FuncBuilder(tagged.name, this.span(tagged.statement));
     this.returned = this.internal("returned", FALSE);
-    this.result = this.internal("out", undefined);
+    // NaN until a return sets it: a path that has not returned carries it along, never uses it
+    this.result = this.internal("out", constant(NaN));
   }
 
   run(): Func {
@@ -127,8 +128,7 @@ class Lowering {
       throw new AdcError(this.span(end), messages.missingReturn(this.tagged.name));
     }
     this.lowerItems([...body.statements]);
-    if (!this.result.operand) throw new AdcError(this.span(body), messages.missingReturn(this.tagged.name));
-    return this.b.finish(this.result.operand);
+    return this.b.finish(this.result.operand!);
   }
 
   private checkSignature(fn: FunctionNode): void {
@@ -371,11 +371,8 @@ class Lowering {
     const span = this.span(st);
     const carried: (Omit<Carried, "latch" | "result"> & { binding: Binding })[] = [];
     for (const binding of carriedBindings) {
-      let init = binding.operand;
-      if (!init) {
-        if (binding !== this.result) throw new AdcError(span, messages.needsValueBeforeLoop(binding.name));
-        init = constant(NaN); // the result before any return: never read
-      }
+      const init = binding.operand;
+      if (!init) throw new AdcError(span, messages.needsValueBeforeLoop(binding.name));
       const phi = this.b.joinValue(binding.name, this.b.typeOf(init), span, binding.synthetic);
       carried.push({ phi, init, binding });
       binding.operand = { kind: "value", id: phi };

@@ -155,7 +155,7 @@ class FunctionEmitter {
     this.a = x.adjoint;
     const forwardFunc = { ...this.a.func, body: this.a.forward };
     this.s = structure(forwardFunc);
-    for (const op of opsOf(this.a.forward)) this.ops.set(op.result, op);
+    for (const op of opsOf(this.a.func.body)) this.ops.set(op.result, op);
     this.chooseInlined();
     this.chooseHoisted();
     // values with a name in the output: kept consts, phis, carried variables (results share them)
@@ -182,6 +182,8 @@ class FunctionEmitter {
       }
     };
     collect(this.a.forward);
+    // values computed again in the reverse sweep, even where the forward sweep no longer computes them
+    for (const v of [...this.a.recording.recomputed].sort((p, q) => p - q)) if (!visible.includes(v)) visible.push(v);
     const counts = new Map<ValueId, number>();
     const adjointIds: ValueId[] = [];
     for (const st of adjStmtsOf(this.a.reverse)) {
@@ -583,7 +585,13 @@ function primExpr(e: Extract<Expr, { k: "prim" }>, args: ts.Expression[]): ts.Ex
       }
       // `-a ** 2` is a syntax error: a unary left operand of ** needs parentheses
       const left = form.op === "**" && ts.isPrefixUnaryExpression(args[0]) ? f.createParenthesizedExpression(args[0]) : args[0];
-      return f.createBinaryExpression(left, BINARY_TOKENS[form.op], args[1]);
+      // the printer drops the parentheses of `a * (b * c)` (as if * were associative; in floating
+      // point it is not), so they are made explicit
+      const rhs =
+        form.op === "*" && ts.isBinaryExpression(args[1]) && args[1].operatorToken.kind === SK.AsteriskToken
+          ? f.createParenthesizedExpression(args[1])
+          : args[1];
+      return f.createBinaryExpression(left, BINARY_TOKENS[form.op], rhs);
     }
     case "prefix":
       return f.createPrefixUnaryExpression(form.op === "-" ? SK.MinusToken : SK.ExclamationToken, args[0]);

@@ -44,12 +44,13 @@ export function simplify(e: Expr): Expr {
     case "add":
       if (isConst(a, 0)) return b;
       if (isConst(b, 0)) return a;
-      // e + e -> 2 * e (an operand used twice by one operation: x * x)
-      if (sameExpr(a, b)) return simplify(p("mul", c(2), a));
       // u * g + v * g -> (u + v) * g: one upstream factor, as a person would write it
+      // (so x * g + x * g becomes 2 * x * g, left to right)
       if (isPrim(a, "mul") && isPrim(b, "mul") && sameExpr(argsOf(a)[1], argsOf(b)[1])) {
         return simplify(p("mul", p("add", argsOf(a)[0], argsOf(b)[0]), argsOf(a)[1]));
       }
+      // e + e -> 2 * e (an operand used twice by one operation: x * x)
+      if (sameExpr(a, b)) return simplify(p("mul", c(2), a));
       break;
     case "sub":
       if (isConst(b, 0)) return a;

@@ -107,7 +107,7 @@ export const RULES = {
   log2: partials(call("log2"), 1, Math.log2, ["x"], ({ x }) => [div(one, mul(x, LN2))]),
   log10: partials(call("log10"), 1, Math.log10, ["x"], ({ x }) => [div(one, mul(x, LN10))]),
   sqrt: partials(call("sqrt"), 1, Math.sqrt, ["out"], ({ out }) => [div(c(0.5), out)]),
-  cbrt: partials(call("cbrt"), 1, Math.cbrt, ["out"], ({ out }) => [div(one, mul(c(3), square(out)))]),
+  cbrt: partials(call("cbrt"), 1, Math.cbrt, ["out"], ({ out }) => [div(one, mul(mul(c(3), out), out))]),
   // Math.pow is the same primitive as `**`; the frontend lowers it to `pow`
 
   // trigonometric and hyperbolic
