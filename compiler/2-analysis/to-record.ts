@@ -35,12 +35,13 @@ export function toRecord(f: Func, active: Set<ValueId>): Recorded {
         visit(st.header);
         visit(st.body);
       } else if (active.has(st.result)) {
-        // a forward value is reused (instead of recomputed) only where it is in scope
+        // a forward value is reused (instead of recomputed) only where it is in scope, and only a
+        // number (a comparison the forward sweep made is not worth a stack of its own)
         const cs = contributions(
           st,
           (id) => active.has(id),
           index,
-          (id) => visibleIn(s, id, b),
+          (id) => visibleIn(s, id, b) && f.values[id].type === "number",
         );
         all.set(st.result, cs);
         const mine = readsOf(st, cs);

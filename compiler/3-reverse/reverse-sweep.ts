@@ -16,6 +16,7 @@ import { operandExpr } from "../rules/apply.js";
 import { ruleOf } from "../rules/table.js";
 import { carryInPlace } from "./carry-in-place.js";
 import { coalesceCopies } from "./coalesce-copies.js";
+import { removeDeadAdjoints } from "./dead-adjoints.js";
 import { placeDeclarations } from "./declarations.js";
 
 /** Arithmetic cheaper to do again in the reverse sweep than to push and pop. */
@@ -103,6 +104,10 @@ export function reverse(a: Analysed): Adjoint {
   if (seeded) has.add((func.result as { id: ValueId }).id);
   const rev = block(func.body);
   if (seeded) rev.unshift({ kind: "update", target: (func.result as { id: ValueId }).id, mode: "add", expr: SEED, stmt: -1 });
+  removeDeadAdjoints(rev, new Set(func.params.filter((p) => p.wrt && has.has(p.value)).map((p) => p.value)));
+  // the loops still there count their trips
+  recording.trips.clear();
+  for (const st of adjStmtsOf(rev)) if (st.kind === "loop") recording.trips.set(st.region.id, st.trips);
 
   // what the reverse sweep reads, and where values recorded inside loops are popped
   const record = new Set<ValueId>();

@@ -360,7 +360,10 @@ class FunctionEmitter {
     const out: ts.Statement[] = [];
     for (const c of st.carried) {
       const init = this.numeric(c.init);
-      out.push(this.hoisted.has(c.result) ? assign(this.name(c.phi), init) : letDecl(this.name(c.phi), init));
+      // a copy of another variable gets its type written out: TypeScript would infer it from a
+      // narrowed flag (`false`) or not at all (a variable that depends on itself through the loop)
+      const type = ts.isIdentifier(init) ? typeNode(this.a.func.values[c.phi].type) : undefined;
+      out.push(this.hoisted.has(c.result) ? assign(this.name(c.phi), init) : letDecl(this.name(c.phi), init, type));
     }
     const counter = this.counters.get(st.id);
     const trips = this.tapes.trips.get(st.id);

@@ -1,0 +1,39 @@
+// Dead adjoints: an adjoint that nothing reads is not computed. It happens when the only use of
+// a value contributes nothing (`Math.sin(y * 0)`: d(y * 0)/dy is 0, so the adjoint of the sine
+// would be computed for no one). Updates are removed, in place, until every adjoint left is read
+// by another update, a loop's carry or the gradient record; an if or a loop left with nothing
+// to do goes too.
+import type { AdjStmt } from "../ir/adjoint.js";
+import { adjStmtsOf } from "../ir/adjoint.js";
+import { walk } from "../ir/expr.js";
+import type { ValueId } from "../ir/types.js";
+
+export function removeDeadAdjoints(reverse: AdjStmt[], wanted: Set<ValueId>): void {
+  for (;;) {
+    const read = new Set<ValueId>(wanted);
+    for (const st of adjStmtsOf(reverse)) {
+      if (st.kind === "update") for (const n of walk(st.expr)) if (n.k === "adj" && n.id !== st.target) read.add(n.id);
+    }
+    let changed = false;
+    const prune = (list: AdjStmt[]) => {
+      for (let i = list.length - 1; i >= 0; i--) {
+        const st = list[i];
+        let gone = (st.kind === "update" || st.kind === "declare") && !read.has(st.target);
+        if (st.kind === "if") {
+          prune(st.then);
+          prune(st.else);
+          gone = st.then.length === 0 && st.else.length === 0;
+        } else if (st.kind === "loop") {
+          prune(st.body);
+          gone = st.body.length === 0;
+        }
+        if (gone) {
+          list.splice(i, 1);
+          changed = true;
+        }
+      }
+    };
+    prune(reverse);
+    if (!changed) return;
+  }
+}
