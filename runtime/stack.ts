@@ -30,11 +30,19 @@ function underflow(kind: string): never {
   );
 }
 
-/** Float64 values, LIFO. */
+/**
+ * Float64 values, LIFO. Generated loops use it through a local cursor, which V8 keeps in a
+ * register (a field updated on every push costs a load and a store each time):
+ *   let buf = s.data, at = s.length;                       before the loop
+ *   if (at === buf.length) buf = s.grow(); buf[at++] = v;  a push
+ *   s.commit(at);                                          after the loop
+ *   const v = buf[--at];  …  s.length = at;                the reverse sweep's pops
+ */
 export class F64Stack {
-  /** Number of values on the stack. Read-only by convention (a plain field for speed). */
+  /** Number of values on the stack. */
   length: number;
-  private data: Float64Array;
+  /** The buffer (read it into a local; it is replaced when the stack grows). */
+  data: Float64Array;
   private top: number;
 
   /** `initialCapacity`: elements to reserve up front (default 64); the buffer doubles when full. */
@@ -80,10 +88,18 @@ export class F64Stack {
     this.top = this.length;
   }
 
-  private grow(): void {
+  /** Doubles the buffer (keeping its contents) and returns the new one. */
+  grow(): Float64Array {
     const next = new Float64Array(this.data.length * 2);
     next.set(this.data);
     this.data = next;
+    return next;
+  }
+
+  /** Sets the length after pushes through a local cursor (and keeps the peak up to date). */
+  commit(length: number): void {
+    this.length = length;
+    if (length > this.top) this.top = length;
   }
 }
 

@@ -148,6 +148,7 @@ class FunctionEmitter {
   private readonly names: FunctionNames;
   private readonly counters = new Map<number, string>();
   private readonly mutable = new Set<ValueId>();
+  private readonly cursors = new Map<ValueId, { loop: number; buf: string; at: string }>();
 
   private tapes: Tapes = { values: new Map(), bits: new Map(), trips: new Map(), all: [] };
 
@@ -202,11 +203,32 @@ class FunctionEmitter {
     this.names = nameFunction(this.a.func, visible, withAdjoint, x.userNames, globals, same);
     for (const [id, how] of [...this.a.recording.trips].sort((p, q) => p[0] - q[0]))
       if (how) this.counters.set(id, this.names.namer.claim(`n_loop${id}`));
+    // a stacked value is pushed through a local cursor of the innermost loop around it
+    for (const v of [...this.a.recording.stacked].sort((p, q) => p - q)) {
+      let b: Block | undefined = this.s.home.get(v);
+      while (b && this.s.region.get(b)?.kind !== "loop") b = this.s.parent.get(b);
+      const loop = b && this.s.region.get(b);
+      if (!loop || loop.kind !== "loop") throw new Error(`stacked %${v} is not inside a loop`);
+      this.cursors.set(v, {
+        loop: loop.id,
+        buf: this.names.namer.claim(`buf_${this.name(v)}`),
+        at: this.names.namer.claim(`at_${this.name(v)}`),
+      });
+    }
   }
 
   /** Every name this function's code uses (so module-level names avoid them). */
   usedNames(): string[] {
-    return [...this.names.value.values(), ...this.names.adjoint.values(), ...this.counters.values(), this.names.grad, this.names.seed, "k"];
+    const cursors = [...this.cursors.values()].flatMap((c) => [c.buf, c.at]);
+    return [
+      ...this.names.value.values(),
+      ...this.names.adjoint.values(),
+      ...this.counters.values(),
+      ...cursors,
+      this.names.grad,
+      this.names.seed,
+      "k",
+    ];
   }
 
   /** Names the stacks this function records on, after the variables they hold. */
@@ -368,6 +390,12 @@ class FunctionEmitter {
     const counter = this.counters.get(st.id);
     const trips = this.tapes.trips.get(st.id);
     if (trips) out.push(letDecl(counter!, f.createNumericLiteral(0)));
+    // the stacks this loop pushes on, through local cursors (kept in registers; see F64Stack)
+    const cursors = [...this.cursors].filter(([, c]) => c.loop === st.id);
+    for (const [v, c] of cursors) {
+      out.push(letDecl(c.buf, f.createPropertyAccessExpression(f.createIdentifier(this.tapes.values.get(v)!), "data")));
+      out.push(letDecl(c.at, f.createPropertyAccessExpression(f.createIdentifier(this.tapes.values.get(v)!), "length")));
+    }
     const header = this.forward(st.header);
     const body: ts.Statement[] = [];
     if (counter) body.push(f.createExpressionStatement(f.createPostfixUnaryExpression(f.createIdentifier(counter), SK.PlusPlusToken)));
@@ -380,6 +408,7 @@ class FunctionEmitter {
       const exit = f.createIfStatement(f.createLogicalNot(paren(cond)), f.createBreakStatement());
       out.push(f.createWhileStatement(f.createTrue(), f.createBlock([...header, exit, ...body], true)));
     }
+    for (const [v, c] of cursors) out.push(call(this.tapes.values.get(v)!, "commit", [f.createIdentifier(c.at)]));
     if (trips) out.push(call(trips, "push", [f.createIdentifier(counter!)]));
     for (const c of st.carried) out.push(...this.pushIfStacked(c.result));
     return out;
@@ -433,9 +462,25 @@ class FunctionEmitter {
     return this.hoisted.has(v) ? assign(this.name(v), e) : constDecl(this.name(v), e);
   }
 
+  // `if (at_x === buf_x.length) buf_x = stack_x.grow(); buf_x[at_x++] = x;`
   private pushIfStacked(v: ValueId): ts.Statement[] {
     const stack = this.tapes.values.get(v);
-    return stack ? [call(stack, "push", [f.createIdentifier(this.name(v))])] : [];
+    const c = this.cursors.get(v);
+    if (!stack || !c) return [];
+    const full = f.createBinaryExpression(
+      f.createIdentifier(c.at),
+      SK.EqualsEqualsEqualsToken,
+      f.createPropertyAccessExpression(f.createIdentifier(c.buf), "length"),
+    );
+    const grow = assign(c.buf, f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(stack), "grow"), undefined, []));
+    const slot = f.createElementAccessExpression(
+      f.createIdentifier(c.buf),
+      f.createPostfixUnaryExpression(f.createIdentifier(c.at), SK.PlusPlusToken),
+    );
+    return [
+      f.createIfStatement(full, grow),
+      f.createExpressionStatement(f.createBinaryExpression(slot, SK.EqualsToken, f.createIdentifier(this.name(v)))),
+    ];
   }
 
   // -- the reverse sweep
@@ -458,15 +503,17 @@ class FunctionEmitter {
     switch (st.kind) {
       case "declare":
         return letDecl(this.adj(st.target), f.createNumericLiteral(0));
-      case "pop":
+      case "pop": {
+        // `const x = buf_x[--at_x];`
+        const c = this.cursors.get(st.value)!;
         return constDecl(
           this.name(st.value),
-          f.createCallExpression(
-            f.createPropertyAccessExpression(f.createIdentifier(this.tapes.values.get(st.value)!), "pop"),
-            undefined,
-            [],
+          f.createElementAccessExpression(
+            f.createIdentifier(c.buf),
+            f.createPrefixUnaryExpression(SK.MinusMinusToken, f.createIdentifier(c.at)),
           ),
         );
+      }
       case "recompute": {
         const op = this.ops.get(st.value)!;
         return constDecl(this.name(st.value), this.expr({ k: "prim", prim: op.prim, args: op.args.map(operandExpr) }, true));
@@ -521,7 +568,26 @@ class FunctionEmitter {
           f.createPostfixUnaryExpression(f.createIdentifier(k), SK.MinusMinusToken),
           f.createBlock(this.reverse(st.body, st.region.stmt), true),
         );
-        if (st.trips === "local") return loop;
+        // the stacks this loop pops from, through local cursors, written back after it
+        const cursors = [...this.cursors].filter(([, c]) => c.loop === st.region.id);
+        const open = cursors.flatMap(([v, c]) => {
+          const stack = f.createIdentifier(this.tapes.values.get(v)!);
+          return [
+            constDecl(c.buf, f.createPropertyAccessExpression(stack, "data")),
+            letDecl(c.at, f.createPropertyAccessExpression(stack, "length")),
+          ];
+        });
+        const close = cursors.map(([v, c]) =>
+          f.createExpressionStatement(
+            f.createBinaryExpression(
+              f.createPropertyAccessExpression(f.createIdentifier(this.tapes.values.get(v)!), "length"),
+              SK.EqualsToken,
+              f.createIdentifier(c.at),
+            ),
+          ),
+        );
+        if (st.trips === "local" && cursors.length === 0) return loop;
+        if (st.trips === "local") return f.createBlock([...open, loop, ...close], true);
         // the trip count of this execution of the loop, recorded when it ended
         const pop = constDecl(
           counter,
@@ -531,7 +597,7 @@ class FunctionEmitter {
             [],
           ),
         );
-        return f.createBlock([pop, loop], true);
+        return f.createBlock([pop, ...open, loop, ...close], true);
       }
     }
   }
