@@ -148,7 +148,9 @@ class FunctionEmitter {
   private readonly names: FunctionNames;
   private readonly counters = new Map<number, string>();
   private readonly mutable = new Set<ValueId>();
-  private readonly cursors = new Map<ValueId, { loop: number; buf: string; at: string }>();
+  private readonly cursors = new Map<ValueId, { loop: number; buf: string; at: string; column: boolean }>();
+  /** Per loop: the cursor and row index shared by the values it records once per iteration. */
+  private readonly rows = new Map<number, { at: string; row: string; columns: ValueId[] }>();
 
   private tapes: Tapes = { values: new Map(), bits: new Map(), trips: new Map(), all: [] };
 
@@ -209,17 +211,27 @@ class FunctionEmitter {
       while (b && this.s.region.get(b)?.kind !== "loop") b = this.s.parent.get(b);
       const loop = b && this.s.region.get(b);
       if (!loop || loop.kind !== "loop") throw new Error(`stacked %${v} is not inside a loop`);
+      // recorded once in every iteration (in the body itself, not in a branch): a column of
+      // the loop's rows, all written at the iteration's row with one capacity check
+      const column = this.s.home.get(v) === loop.body;
+      let rows = this.rows.get(loop.id);
+      if (column && !rows) {
+        rows = { at: this.names.namer.claim(`at_loop${loop.id}`), row: this.names.namer.claim("row"), columns: [] };
+        this.rows.set(loop.id, rows);
+      }
+      if (column) rows!.columns.push(v);
       this.cursors.set(v, {
         loop: loop.id,
         buf: this.names.namer.claim(`buf_${this.name(v)}`),
-        at: this.names.namer.claim(`at_${this.name(v)}`),
+        at: column ? rows!.at : this.names.namer.claim(`at_${this.name(v)}`),
+        column,
       });
     }
   }
 
   /** Every name this function's code uses (so module-level names avoid them). */
   usedNames(): string[] {
-    const cursors = [...this.cursors.values()].flatMap((c) => [c.buf, c.at]);
+    const cursors = [...this.cursors.values()].flatMap((c) => [c.buf, c.at]).concat([...this.rows.values()].map((r) => r.row));
     return [
       ...this.names.value.values(),
       ...this.names.adjoint.values(),
@@ -392,13 +404,26 @@ class FunctionEmitter {
     if (trips) out.push(letDecl(counter!, f.createNumericLiteral(0)));
     // the stacks this loop pushes on, through local cursors (kept in registers; see F64Stack)
     const cursors = [...this.cursors].filter(([, c]) => c.loop === st.id);
-    for (const [v, c] of cursors) {
-      out.push(letDecl(c.buf, f.createPropertyAccessExpression(f.createIdentifier(this.tapes.values.get(v)!), "data")));
-      out.push(letDecl(c.at, f.createPropertyAccessExpression(f.createIdentifier(this.tapes.values.get(v)!), "length")));
-    }
+    const rows = this.rows.get(st.id);
+    for (const [v, c] of cursors) out.push(letDecl(c.buf, this.stackField(v, "data")));
+    if (rows) out.push(letDecl(rows.at, this.stackField(rows.columns[0], "length")));
+    for (const [v, c] of cursors) if (!c.column) out.push(letDecl(c.at, this.stackField(v, "length")));
     const header = this.forward(st.header);
     const body: ts.Statement[] = [];
     if (counter) body.push(f.createExpressionStatement(f.createPostfixUnaryExpression(f.createIdentifier(counter), SK.PlusPlusToken)));
+    if (rows) {
+      // this iteration's row: the columns grow together (they always hold as many values)
+      const grow = rows.columns.map((v) =>
+        assign(this.cursors.get(v)!.buf, f.createCallExpression(this.stackField(v, "grow"), undefined, [])),
+      );
+      const full = f.createBinaryExpression(
+        f.createIdentifier(rows.at),
+        SK.EqualsEqualsEqualsToken,
+        f.createPropertyAccessExpression(f.createIdentifier(this.cursors.get(rows.columns[0])!.buf), "length"),
+      );
+      body.push(f.createIfStatement(full, grow.length === 1 ? grow[0] : f.createBlock(grow, true)));
+      body.push(constDecl(rows.row, f.createPostfixUnaryExpression(f.createIdentifier(rows.at), SK.PlusPlusToken)));
+    }
     for (const c of st.carried) body.push(...this.pushIfStacked(c.phi));
     body.push(...this.forward(st.body));
     body.push(...this.latches(st));
@@ -458,6 +483,10 @@ class FunctionEmitter {
     return isParam && this.a.func.values[x.id].type === "number" ? f.createPrefixUnaryExpression(SK.PlusToken, e) : e;
   }
 
+  private stackField(v: ValueId, field: "data" | "length" | "grow"): ts.Expression {
+    return f.createPropertyAccessExpression(f.createIdentifier(this.tapes.values.get(v)!), field);
+  }
+
   private define(v: ValueId, e: ts.Expression): ts.Statement {
     return this.hoisted.has(v) ? assign(this.name(v), e) : constDecl(this.name(v), e);
   }
@@ -467,6 +496,19 @@ class FunctionEmitter {
     const stack = this.tapes.values.get(v);
     const c = this.cursors.get(v);
     if (!stack || !c) return [];
+    if (c.column) {
+      // `buf_x[row] = x;`
+      const row = this.rows.get(c.loop)!.row;
+      return [
+        f.createExpressionStatement(
+          f.createBinaryExpression(
+            f.createElementAccessExpression(f.createIdentifier(c.buf), f.createIdentifier(row)),
+            SK.EqualsToken,
+            f.createIdentifier(this.name(v)),
+          ),
+        ),
+      ];
+    }
     const full = f.createBinaryExpression(
       f.createIdentifier(c.at),
       SK.EqualsEqualsEqualsToken,
@@ -504,8 +546,13 @@ class FunctionEmitter {
       case "declare":
         return letDecl(this.adj(st.target), f.createNumericLiteral(0));
       case "pop": {
-        // `const x = buf_x[--at_x];`
+        // `const x = buf_x[--at_x];`, or `buf_x[row]` for a value recorded in every iteration
         const c = this.cursors.get(st.value)!;
+        if (c.column)
+          return constDecl(
+            this.name(st.value),
+            f.createElementAccessExpression(f.createIdentifier(c.buf), f.createIdentifier(this.rows.get(c.loop)!.row)),
+          );
         return constDecl(
           this.name(st.value),
           f.createElementAccessExpression(
@@ -552,6 +599,10 @@ class FunctionEmitter {
       case "loop": {
         const counter = this.counters.get(st.region.id)!;
         const k = this.names.namer.claim("k");
+        // the stacks this loop pops from, through local cursors, written back after it
+        const cursors = [...this.cursors].filter(([, c]) => c.loop === st.region.id);
+        const rows = this.rows.get(st.region.id);
+        const rowStart = rows ? [constDecl(rows.row, f.createPrefixUnaryExpression(SK.MinusMinusToken, f.createIdentifier(rows.at)))] : [];
         const loop = f.createForStatement(
           f.createVariableDeclarationList(
             [
@@ -566,17 +617,13 @@ class FunctionEmitter {
           ),
           f.createBinaryExpression(f.createIdentifier(k), SK.GreaterThanEqualsToken, f.createNumericLiteral(0)),
           f.createPostfixUnaryExpression(f.createIdentifier(k), SK.MinusMinusToken),
-          f.createBlock(this.reverse(st.body, st.region.stmt), true),
+          f.createBlock(rowStart.concat(this.reverse(st.body, st.region.stmt)), true),
         );
-        // the stacks this loop pops from, through local cursors, written back after it
-        const cursors = [...this.cursors].filter(([, c]) => c.loop === st.region.id);
-        const open = cursors.flatMap(([v, c]) => {
-          const stack = f.createIdentifier(this.tapes.values.get(v)!);
-          return [
-            constDecl(c.buf, f.createPropertyAccessExpression(stack, "data")),
-            letDecl(c.at, f.createPropertyAccessExpression(stack, "length")),
-          ];
-        });
+        const open = [
+          ...cursors.map(([v, c]) => constDecl(c.buf, this.stackField(v, "data"))),
+          ...(rows ? [letDecl(rows.at, this.stackField(rows.columns[0], "length"))] : []),
+          ...cursors.filter(([, c]) => !c.column).map(([v, c]) => letDecl(c.at, this.stackField(v, "length"))),
+        ];
         const close = cursors.map(([v, c]) =>
           f.createExpressionStatement(
             f.createBinaryExpression(
