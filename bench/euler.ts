@@ -45,6 +45,7 @@ import {
   eulerHandRecomputeBytes,
   type EulerGradRecord,
 } from "./euler-hand.js";
+import { interleave, median, quantile } from "./harness.js";
 
 // ---------------------------------------------------------------------------------------
 // 1. Generate bench/euler-functions.grad.ts with the current compiler.
@@ -377,26 +378,9 @@ function measure(w: Workload, rounds: number, warmup: number, targetMs: number):
   const probe = Math.max(2, Math.round(4e5 / w.steps) * 2);
   const nsHand = Math.min(...[0, 1, 2].map(() => timeBatch(w.variants.hand, probe)));
   const batch = Math.max(2, Math.round((targetMs * 1e6) / nsHand / 2) * 2); // even: both argument sets equally
-  const perCall = { forward: [], adc: [], hand: [], handR: [], handP: [], alloc: [] } as Record<Key, number[]>;
-  for (let r = -warmup; r < rounds; r++) {
-    const start = ((r % ORDER.length) + ORDER.length) % ORDER.length;
-    for (let j = 0; j < ORDER.length; j++) {
-      const k = ORDER[(start + j) % ORDER.length];
-      const ns = timeBatch(w.variants[k], batch);
-      if (r >= 0) perCall[k].push(ns);
-    }
-  }
+  const perCall = interleave(ORDER, (k) => timeBatch(w.variants[k], batch), rounds, warmup);
   return { batch, perCall };
 }
-
-function quantile(xs: number[], q: number): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
-}
-const median = (xs: number[]) => quantile(xs, 0.5);
 
 // ---------------------------------------------------------------------------------------
 // 6. Report.

@@ -23,6 +23,7 @@ import { performance } from "node:perf_hooks";
 import { compileText } from "../compiler/index.js";
 import { expr50, neuron } from "./functions.js";
 import { expr50Hand, neuronHand, type Expr50GradRecord, type NeuronGradRecord } from "./hand.js";
+import { interleave, median, quantile } from "./harness.js";
 
 // ---------------------------------------------------------------------------------------
 // 1. Generate bench/functions.grad.ts with the current compiler.
@@ -330,26 +331,9 @@ function measure(w: Workload, rounds: number, warmup: number, targetMs: number):
   for (let i = 0; i < 3; i++) for (const k of ORDER) timeBatch(w.variants[k], n);
   const nsHand = Math.min(...[0, 1, 2].map(() => timeBatch(w.variants.hand, n)));
   const batch = Math.max(10_000, Math.round((targetMs * 1e6) / nsHand / 10_000) * 10_000);
-  const perCall = { forward: [], adc: [], hand: [], alloc: [] } as Record<Key, number[]>;
-  for (let r = -warmup; r < rounds; r++) {
-    const start = ((r % ORDER.length) + ORDER.length) % ORDER.length;
-    for (let j = 0; j < ORDER.length; j++) {
-      const k = ORDER[(start + j) % ORDER.length];
-      const ns = timeBatch(w.variants[k], batch);
-      if (r >= 0) perCall[k].push(ns);
-    }
-  }
+  const perCall = interleave(ORDER, (k) => timeBatch(w.variants[k], batch), rounds, warmup);
   return { batch, perCall };
 }
-
-function quantile(xs: number[], q: number): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
-}
-const median = (xs: number[]) => quantile(xs, 0.5);
 
 // ---------------------------------------------------------------------------------------
 // 5. Report.
