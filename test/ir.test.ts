@@ -187,7 +187,7 @@ describe("the IR verifier", () => {
   const span = { file: "v.ts", start: 0, end: 0, line: 1, col: 1 };
   const base = () => ({
     name: "f",
-    params: [{ name: "x", value: 0, wrt: true }],
+    params: [{ name: "x", value: 0, wrt: true, shape: { kind: "number" as const } }],
     values: [0, 1, 2].map((id) => ({ id, hint: "", type: "number" as const, span })),
     body: [{ kind: "op" as const, result: 1, prim: "exp", args: [{ kind: "value" as const, id: 0 }], stmt: 0, span }],
     result: { kind: "value" as const, id: 1 },

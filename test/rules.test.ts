@@ -46,7 +46,8 @@ const one = (a: fc.Arbitrary<number>): Domain[] => [{ points: a.map((x) => [x]) 
 const two = (a: fc.Arbitrary<number>, b: fc.Arbitrary<number>): Domain[] => [{ points: fc.tuple(a, b) }];
 
 // Every entry of RULES, internal helpers included; a rule without a domain fails the first test.
-const DOMAINS: Record<PrimName, Domain[]> = {
+type NumberPrim = Exclude<PrimName, "index" | "field" | "length">;
+const DOMAINS: Record<NumberPrim, Domain[]> = {
   add: two(R, R),
   sub: two(R, R),
   mul: two(R, R),
@@ -113,7 +114,9 @@ const DOMAINS: Record<PrimName, Domain[]> = {
 };
 
 // ---------------------------------------------------------------- helpers
-const ENTRIES = Object.entries(RULES) as [PrimName, Rule][];
+// (index, field and length read arrays and records: the fixtures with array parameters test them)
+const ON_OBJECTS = new Set<string>(["index", "field", "length"]);
+const ENTRIES = (Object.entries(RULES) as [NumberPrim, Rule][]).filter(([name]) => !ON_OBJECTS.has(name));
 const SMOOTH = ENTRIES.filter(([, r]) => r.kind !== "zero");
 const ZERO = ENTRIES.filter(([, r]) => r.kind === "zero");
 
@@ -129,7 +132,7 @@ function oneOp(prim: string, n: number): Op {
 
 /** `function f(p0, …, pn-1) { return prim(p0, …) }` as IR, every parameter in the gradient. */
 function oneOpFunc(prim: string, n: number): Func {
-  const params = Array.from({ length: n }, (_, i) => ({ name: `p${i}`, value: i, wrt: true }));
+  const params = Array.from({ length: n }, (_, i) => ({ name: `p${i}`, value: i, wrt: true, shape: { kind: "number" as const } }));
   return {
     name: prim,
     params,
@@ -195,6 +198,10 @@ function reference(rule: Rule): (...xs: number[]) => number {
       return (x) => x;
     case "select":
       return (cond, a, b) => (cond ? a : b);
+    case "index":
+    case "field":
+    case "length":
+      throw new Error(`${form.kind} reads an array or record`);
   }
 }
 
@@ -202,8 +209,12 @@ const upstream = fc.double({ min: -3, max: 3, noNaN: true }).filter((g) => Math.
 
 // ---------------------------------------------------------------- the table as a whole
 describe("the rule table", () => {
-  it("declares a domain in this file for every rule", () => {
-    expect(Object.keys(DOMAINS).sort()).toEqual(Object.keys(RULES).sort());
+  it("declares a domain in this file for every rule on numbers", () => {
+    expect(Object.keys(DOMAINS).sort()).toEqual(
+      Object.keys(RULES)
+        .filter((k) => !ON_OBJECTS.has(k))
+        .sort(),
+    );
   });
 
   it("finds each primitive by its form (no two entries share a form)", () => {

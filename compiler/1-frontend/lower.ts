@@ -17,6 +17,7 @@ import { constant, FALSE, TRUE, type Carried, type Func, type Operand, type Phi 
 import { primOfMathCall, ruleOf } from "../rules/table.js";
 import { assignedNames, blockCompletes, completesNormally, containsBreakFor, containsContinueFor, containsReturn } from "./completion.js";
 import { describeExpression, describeStatement } from "./describe.js";
+import { elementOf, fieldOf, shapeOfType } from "./shapes.js";
 import type { FunctionNode, TaggedFunction } from "./find-tagged.js";
 import type { ModuleContext } from "./module-context.js";
 
@@ -114,8 +115,10 @@ class Lowering {
     }
     for (const p of fn.parameters) {
       const name = (p.name as ts.Identifier).text;
-      const id = this.b.param(name, this.span(p), wrt === undefined || wrt.some((w) => w.name === name));
-      this.declare(name, { kind: "value", id }, true);
+      const shape = shapeOfType(p.type!, this.file, `parameter '${name}'`);
+      const id = this.b.param(name, this.span(p), wrt === undefined || wrt.some((w) => w.name === name), shape);
+      // an array or record parameter is read, never reassigned
+      this.declare(name, { kind: "value", id }, shape.kind === "number");
     }
     const body = fn.body!;
     if (!ts.isBlock(body)) {
@@ -143,9 +146,6 @@ class Lowering {
       if (p.questionToken) throw new AdcError(this.span(p), messages.parameterForm("optional"));
       if (p.initializer) throw new AdcError(this.span(p), messages.parameterForm("default-valued"));
       if (!p.type) throw new AdcError(this.span(p), messages.parameterNeedsType(p.name.text));
-      if (p.type.kind !== ts.SyntaxKind.NumberKeyword) {
-        throw new AdcError(this.span(p.type), messages.parameterType(p.name.text, oneLine(p.type.getText(this.file))));
-      }
     }
     if (fn.type && fn.type.kind !== ts.SyntaxKind.NumberKeyword) {
       throw new AdcError(this.span(fn.type), messages.returnType(oneLine(fn.type.getText(this.file))));
@@ -242,11 +242,12 @@ class Lowering {
     for (const d of list.declarations) {
       if (!ts.isIdentifier(d.name)) throw new AdcError(this.span(d.name), messages.destructuring());
       const name = d.name.text;
-      if (d.type && d.type.kind !== ts.SyntaxKind.NumberKeyword && d.type.kind !== ts.SyntaxKind.BooleanKeyword) {
+      if (d.type && d.type.kind !== ts.SyntaxKind.NumberKeyword && d.type.kind !== ts.SyntaxKind.BooleanKeyword && !isConst) {
         throw new AdcError(this.span(d.type), messages.localType(name, oneLine(d.type.getText(this.file))));
       }
       const operand = d.initializer ? this.expr(d.initializer) : undefined;
       if (operand) this.b.nameValue(operand, name);
+      if (isLet && operand && this.b.typeOf(operand) === "object") throw new AdcError(this.span(d.name), messages.objectVariable(name));
       this.declare(name, operand, isLet);
     }
   }
@@ -271,6 +272,14 @@ class Lowering {
       const target = skipParens(e.operand) as ts.Identifier;
       if (prim) return this.assign(target, this.b.op(prim, [this.readNumber(target), constant(1)], this.span(e), target.text));
     }
+    const target = ts.isBinaryExpression(e)
+      ? skipParens(e.left)
+      : ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)
+        ? skipParens(e.operand)
+        : undefined;
+    if (target && (ts.isElementAccessExpression(target) || ts.isPropertyAccessExpression(target))) {
+      throw new AdcError(this.span(target), messages.writeIntoArray());
+    }
     if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.CommaToken) {
       this.effect(e.left, at);
       return this.effect(e.right, at);
@@ -284,6 +293,9 @@ class Lowering {
   private assign(target: ts.Identifier, value: Operand): void {
     const binding = this.lookup(target.text);
     if (!binding) throw new AdcError(this.span(target), messages.assignToUnknown(target.text));
+    if (this.b.typeOf(value) === "object" || (binding.operand && this.b.typeOf(binding.operand) === "object")) {
+      throw new AdcError(this.span(target), messages.objectVariable(target.text));
+    }
     if (!binding.mutable) throw new AdcError(this.span(target), messages.assignToConst(target.text));
     this.b.nameValue(value, target.text);
     binding.operand = value;
@@ -527,6 +539,8 @@ class Lowering {
     if (ts.isBinaryExpression(e)) return this.binary(e);
     if (ts.isConditionalExpression(e)) return this.ternary(e);
     if (ts.isCallExpression(e)) return this.call(e);
+    if (ts.isElementAccessExpression(e)) return this.element(e);
+    if (ts.isPropertyAccessExpression(e) && !this.isMathName(e.expression)) return this.member(e);
     if (ts.isPropertyAccessExpression(e) && this.isMath(e.expression)) {
       const name = e.name.text;
       if (MATH_CONSTANTS.has(name)) return constant((Math as unknown as Record<string, number>)[name], `Math.${name}`);
@@ -534,6 +548,33 @@ class Lowering {
       throw new AdcError(this.span(e), callable ? messages.mathFunctionAsValue(name) : messages.unknownMathMember(name));
     }
     throw new AdcError(this.span(e), messages.unsupportedExpression(describeExpression(e)));
+  }
+
+  // Lowers `a[i]` into `%t = index %a, %i` (an element: a number, or a row of a matrix).
+  private element(e: ts.ElementAccessExpression): Operand {
+    if (e.questionDotToken) throw new AdcError(this.span(e), messages.unsupportedExpression("optional chaining (?.)"));
+    const container = this.expr(e.expression);
+    const shape = this.b.shapeOf(container);
+    const element = shape && elementOf(shape);
+    if (!element) throw new AdcError(this.span(e.expression), messages.notAnArray(oneLine(e.expression.getText(this.file))));
+    const index = this.number(e.argumentExpression);
+    return this.b.access("index", [container, index], element, this.span(e));
+  }
+
+  // Lowers `p.W1` into `%t = field %p .W1`, and `a.length` into `%t = length %a`.
+  private member(e: ts.PropertyAccessExpression): Operand {
+    if (e.questionDotToken) throw new AdcError(this.span(e), messages.unsupportedExpression("optional chaining (?.)"));
+    const container = this.expr(e.expression);
+    const shape = this.b.shapeOf(container);
+    const name = e.name.text;
+    const text = oneLine(e.expression.getText(this.file));
+    if (shape?.kind === "array" && name === "length") return this.b.access("length", [container], { kind: "number" }, this.span(e));
+    const field = shape && fieldOf(shape, name);
+    if (!field) {
+      if (!shape) throw new AdcError(this.span(e), messages.unsupportedExpression(describeExpression(e)));
+      throw new AdcError(this.span(e.name), messages.noSuchField(name, text));
+    }
+    return this.b.access("field", [container], field, this.span(e), name);
   }
 
   private read(id: ts.Identifier): Operand {
@@ -611,6 +652,8 @@ class Lowering {
     const [thenBlock, a] = this.b.inBlock(() => this.expr(e.whenTrue));
     const [elseBlock, b] = this.b.inBlock(() => this.expr(e.whenFalse));
     if (this.b.typeOf(a) !== this.b.typeOf(b)) throw new AdcError(this.span(e), messages.mixedComparison());
+    if (this.b.typeOf(a) === "object")
+      throw new AdcError(this.span(e), messages.unsupportedExpression("a conditional choosing between arrays or records"));
     const result = this.b.joinValue("", this.b.typeOf(a), this.span(e));
     this.b.addIf(cond, thenBlock, elseBlock, [{ result, then: a, else: b }], this.span(e), this.b.currentStatement);
     return { kind: "value", id: result };
@@ -712,6 +755,11 @@ class Lowering {
       for (const name of [...scope.keys()]) if (!saved.names[k].has(name)) scope.delete(name);
     });
     for (const [binding, operand] of before) binding.operand = operand;
+  }
+
+  /** Is this the identifier `Math` (whether or not it is the global one)? */
+  private isMathName(e: ts.Expression): boolean {
+    return ts.isIdentifier(e) && e.text === "Math" && !this.lookup("Math");
   }
 
   /** `Math`, the global one: a `Math` declared in the file or the function is not trusted. */

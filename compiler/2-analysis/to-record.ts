@@ -6,7 +6,7 @@
 import { walk } from "../ir/expr.js";
 import { loopDepthOf, structure, visibleIn, type Structure } from "../ir/structure.js";
 import type { Block, Func, Op, ValueId } from "../ir/types.js";
-import { contributions, forwardIndex, type Contribution } from "../rules/apply.js";
+import { contributions, forwardIndex, pathExprs, type Contribution } from "../rules/apply.js";
 
 export interface Recorded {
   /** Every forward value some adjoint reads. */
@@ -42,6 +42,7 @@ export function toRecord(f: Func, active: Set<ValueId>): Recorded {
           (id) => active.has(id),
           index,
           (id) => visibleIn(s, id, b) && f.values[id].type === "number",
+          (id) => f.values[id].type === "number",
         );
         all.set(st.result, cs);
         const mine = readsOf(st, cs);
@@ -58,7 +59,7 @@ export function toRecord(f: Func, active: Set<ValueId>): Recorded {
 /** The forward values in `cs`, in operand order, then the result: `record: %q %z` for `mul %q, %z`. */
 function readsOf(op: Op, cs: Contribution[]): ValueId[] {
   const mine = new Set<ValueId>();
-  for (const c of cs) for (const n of walk(c.expr)) if (n.k === "val") mine.add(n.id);
+  for (const c of cs) for (const e of [c.expr, ...pathExprs(c.path)]) for (const n of walk(e)) if (n.k === "val") mine.add(n.id);
   const order = (id: ValueId) => {
     const i = op.args.findIndex((a) => a.kind === "value" && a.id === id);
     return i < 0 ? op.args.length : i;

@@ -26,14 +26,16 @@ export function carryInPlace(a: Adjoint): Adjoint {
 /** Renames the adjoint `phi` to `slot` in `body` when that is safe; returns the body unchanged otherwise. */
 function merge(body: AdjStmt[], phi: ValueId, slot: ValueId, carry: AdjStmt): AdjStmt[] {
   const flat = flatten(body).filter((x) => x !== carry);
-  const first = flat.findIndex((x) => (x.kind === "update" || x.kind === "declare") && x.target === phi);
-  if (first < 0) return body;
-  // after the first write of phi's adjoint, nothing may still need the slot's old value
-  const later = flat.slice(first + 1);
-  if (later.some((x) => reads(x, slot) || reads(x, phi))) return body;
+  // the first write that makes phi's adjoint differ from the slot (`dphi = dslot` does not)
+  const copiesSlot = (x: AdjStmt) => x.kind === "update" && x.mode === "init" && !x.path && x.expr.k === "adj" && x.expr.id === slot;
+  const first = flat.findIndex((x) => (x.kind === "update" || x.kind === "declare") && x.target === phi && !copiesSlot(x));
+  // after the first write of phi's adjoint, nothing may still need the slot's old value (when
+  // phi's adjoint is only ever a copy of the slot, there is no such write: it is the slot)
+  if (first >= 0 && flat.slice(first + 1).some((x) => reads(x, slot) || reads(x, phi))) return body;
+  if (first < 0 && !flat.some(copiesSlot)) return body;
   const rename = (list: AdjStmt[]): AdjStmt[] =>
     list
-      .filter((x) => x !== carry)
+      .filter((x) => x !== carry && !(x.kind === "update" && x.target === phi && copiesSlot(x)))
       .map((x): AdjStmt => {
         if (x.kind === "declare" && x.target === phi)
           return { kind: "update", target: slot, mode: "set", expr: { k: "const", value: 0 }, stmt: -1, plumbing: true };

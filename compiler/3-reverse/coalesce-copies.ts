@@ -15,7 +15,7 @@ import type { ValueId } from "../ir/types.js";
 export function coalesceCopies(a: Adjoint): Adjoint {
   const count = new Map<ValueId, number>();
   for (const st of adjStmtsOf(a.reverse))
-    if (st.kind === "update" || st.kind === "declare") count.set(st.target, (count.get(st.target) ?? 0) + 1);
+    if ((st.kind === "update" && !st.path) || st.kind === "declare") count.set(st.target, (count.get(st.target) ?? 0) + 1);
   const alias = new Map<ValueId, ValueId>();
   const rename = (e: Expr) =>
     substitute(e, (leaf) => (leaf.k === "adj" && alias.has(leaf.id) ? { k: "adj", id: alias.get(leaf.id)! } : undefined));
@@ -26,7 +26,7 @@ export function coalesceCopies(a: Adjoint): Adjoint {
         const expr = rename(st.expr);
         const isTemporary = a.func.values[st.target].hint === "";
         const isParam = a.func.params.some((p) => p.value === st.target);
-        if (expr.k === "adj" && st.mode === "init" && count.get(st.target) === 1 && (isTemporary || st.plumbing) && !isParam) {
+        if (!st.path && expr.k === "adj" && st.mode === "init" && count.get(st.target) === 1 && (isTemporary || st.plumbing) && !isParam) {
           alias.set(st.target, expr.id);
           continue;
         }

@@ -18,7 +18,8 @@ export function removeDeadAdjoints(reverse: AdjStmt[], wanted: Set<ValueId>): vo
     const prune = (list: AdjStmt[]) => {
       for (let i = list.length - 1; i >= 0; i--) {
         const st = list[i];
-        let gone = (st.kind === "update" || st.kind === "declare") && !read.has(st.target);
+        // (an update into an array's or record's adjoint is the gradient itself: never dead)
+        let gone = (st.kind === "update" || st.kind === "declare") && !(st.kind === "update" && st.path) && !read.has(st.target);
         if (st.kind === "if") {
           prune(st.then);
           prune(st.else);

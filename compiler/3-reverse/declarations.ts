@@ -11,7 +11,7 @@ export function placeDeclarations(rev: AdjStmt[], lists: Map<Block, AdjStmt[]>, 
   const targets = new Set<ValueId>();
   const collect = (list: AdjStmt[]) => {
     for (const st of list) {
-      if (st.kind === "update") targets.add(st.target);
+      if (st.kind === "update" && !st.path) targets.add(st.target);
       else if (st.kind === "if") (collect(st.then), collect(st.else));
       else if (st.kind === "loop") collect(st.body);
     }
@@ -26,7 +26,7 @@ export function placeDeclarations(rev: AdjStmt[], lists: Map<Block, AdjStmt[]>, 
       if (first.mode === "add") first.mode = "init";
     } else {
       // after the pops and recomputations, which are first in the list
-      const at = list.findIndex((st) => st.kind !== "pop" && st.kind !== "recompute");
+      const at = list.findIndex((st) => st.kind !== "pop" && st.kind !== "recompute" && st.kind !== "induction");
       list.splice(at < 0 ? list.length : at, 0, { kind: "declare", target });
     }
   }
@@ -34,7 +34,7 @@ export function placeDeclarations(rev: AdjStmt[], lists: Map<Block, AdjStmt[]>, 
 }
 
 function touches(st: AdjStmt, target: ValueId): boolean {
-  if (st.kind === "update") return st.target === target;
+  if (st.kind === "update") return st.target === target && !st.path;
   if (st.kind === "if") return st.then.some((x) => touches(x, target)) || st.else.some((x) => touches(x, target));
   if (st.kind === "loop") return st.body.some((x) => touches(x, target));
   return false;

@@ -12,7 +12,7 @@ import { walk, type Expr } from "../ir/expr.js";
 import { isZero } from "../ir/simplify.js";
 import { loopDepthOf } from "../ir/structure.js";
 import { opsOf, type Block, type Op, type Operand, type ValueId } from "../ir/types.js";
-import { operandExpr } from "../rules/apply.js";
+import { operandExpr, pathExprs } from "../rules/apply.js";
 import { ruleOf } from "../rules/table.js";
 import { carryInPlace } from "./carry-in-place.js";
 import { coalesceCopies } from "./coalesce-copies.js";
@@ -20,14 +20,14 @@ import { removeDeadAdjoints } from "./dead-adjoints.js";
 import { placeDeclarations } from "./declarations.js";
 
 /** Arithmetic cheaper to do again in the reverse sweep than to push and pop. */
-const CHEAP = new Set(["add", "sub", "mul", "neg", "div", "recip", "abs", "max", "min"]);
+const CHEAP = new Set(["add", "sub", "mul", "neg", "div", "recip", "abs", "max", "min", "index", "field", "length"]);
 
 export function reverse(a: Analysed): Adjoint {
   const { func, activity, recorded } = a;
   const { active } = activity;
   const s = recorded.structure;
   const has = new Set<ValueId>();
-  const recording: Recording = { stacked: new Set(), recomputed: new Set(), bits: new Set(), trips: new Map() };
+  const recording: Recording = { stacked: new Set(), recomputed: new Set(), inductions: new Set(), bits: new Set(), trips: new Map() };
   const definedBy = new Map<ValueId, Op>([...opsOf(func.body)].map((op) => [op.result, op]));
   const lists = new Map<Block, AdjStmt[]>();
   const inLoopIfs: Extract<AdjStmt, { kind: "if" }>[] = [];
@@ -57,7 +57,15 @@ export function reverse(a: Analysed): Adjoint {
       const st = b[k];
       if (st.kind === "op") {
         if (!active.has(st.result) || !has.has(st.result)) continue;
-        for (const c of recorded.contributions.get(st.result) ?? []) add(out, c.target, c.expr, st.stmt);
+        // a row or field that received something makes its container's adjoint exist too
+        if (func.values[st.result].type === "object" && st.args[0].kind === "value") has.add(st.args[0].id);
+        for (const c of recorded.contributions.get(st.result) ?? []) {
+          if (!c.path) add(out, c.target, c.expr, st.stmt);
+          else if (!isZero(c.expr)) {
+            out.push({ kind: "update", target: c.target, mode: "add", expr: c.expr, stmt: st.stmt, path: c.path });
+            has.add(c.target);
+          }
+        }
       } else if (st.kind === "if") {
         const thenRev: AdjStmt[] = [];
         const elseRev: AdjStmt[] = [];
@@ -112,10 +120,16 @@ export function reverse(a: Analysed): Adjoint {
   // what the reverse sweep reads, and where values recorded inside loops are popped
   const record = new Set<ValueId>();
   const reads = (e: Expr) => [...walk(e)].flatMap((n) => (n.k === "val" ? [n.id] : []));
+  // the indices that locate a row's adjoint inside its matrix's (`dW[i]`): the reverse sweep reads them
+  const viewIndices = (v: ValueId): Expr[] => {
+    const op = definedBy.get(v);
+    if (!op || (op.prim !== "index" && op.prim !== "field") || op.args[0].kind !== "value") return [];
+    return [...(op.prim === "index" ? [operandExpr(op.args[1])] : []), ...viewIndices(op.args[0].id)];
+  };
   for (const st of adjStmtsOf(rev)) {
     const exprs =
       st.kind === "update"
-        ? [st.expr]
+        ? [st.expr, ...pathExprs(st.path), ...(st.path ? viewIndices(st.target) : [])]
         : st.kind === "if" && !inLoopIfs.includes(st as never) && st.decision !== "stack"
           ? [st.decision]
           : [];
@@ -140,7 +154,9 @@ export function reverse(a: Analysed): Adjoint {
     if (!op || !CHEAP.has(op.prim) || budget === 0) return null;
     const needs = [v];
     for (const x of op.args) {
-      if (x.kind !== "value" || loopDepthOf(s, x.id) === 0 || recording.stacked.has(x.id) || recording.recomputed.has(x.id)) continue;
+      if (x.kind !== "value") continue;
+      const available = recording.stacked.has(x.id) || recording.recomputed.has(x.id) || recording.inductions.has(x.id);
+      if (loopDepthOf(s, x.id) === 0 || available) continue;
       if (record.has(x.id) && !decided.has(x.id)) return null;
       const more = recomputation(x.id, budget - 1);
       if (!more) return null;
@@ -148,16 +164,36 @@ export function reverse(a: Analysed): Adjoint {
     }
     return needs;
   };
+  // loop counters: `i` of iteration k is init + k * step, nothing to store
+  const inductions = new Map<ValueId, AdjStmt>();
+  for (const st of adjStmtsOf(rev)) {
+    if (st.kind !== "loop") continue;
+    for (const c of st.region.carried) {
+      const step = stepOf(c.phi, c.latch, definedBy, st.region.body);
+      const init = c.init;
+      if (step === undefined || (init.kind === "value" && loopDepthOf(s, init.id) > 0)) continue;
+      inductions.set(c.phi, { kind: "induction", value: c.phi, loop: st.region.id, init, step });
+    }
+  }
   for (const v of inLoops) {
+    if (inductions.has(v)) {
+      recording.inductions.add(v);
+      const init = (inductions.get(v) as { init: Operand }).init;
+      if (init.kind === "value") record.add(init.id);
+      decided.add(v);
+      continue;
+    }
     const again = recomputation(v, 4);
     if (again) for (const x of again) recording.recomputed.add(x);
     else recording.stacked.add(v);
     decided.add(v);
   }
+  for (const v of recording.inductions) record.delete(v);
   for (const v of recording.recomputed) {
     record.delete(v);
     // what a recomputation reads must be there in the reverse sweep
-    for (const x of definedBy.get(v)!.args) if (x.kind === "value" && !recording.recomputed.has(x.id)) record.add(x.id);
+    for (const x of definedBy.get(v)!.args)
+      if (x.kind === "value" && !recording.recomputed.has(x.id) && !recording.inductions.has(x.id)) record.add(x.id);
   }
   const starts = new Map<Block, AdjStmt[]>();
   const start = (v: ValueId) => {
@@ -165,6 +201,7 @@ export function reverse(a: Analysed): Adjoint {
     if (!starts.has(home)) starts.set(home, []);
     return starts.get(home)!;
   };
+  for (const v of [...recording.inductions].sort((x, y) => x - y)) start(v).push(inductions.get(v)!);
   for (const v of [...recording.stacked].sort((x, y) => x - y)) start(v).push({ kind: "pop", value: v });
   for (const v of [...recording.recomputed].sort((x, y) => x - y)) start(v).push({ kind: "recompute", value: v });
   for (const [home, first] of starts) lists.get(home)!.unshift(...first);
@@ -172,4 +209,14 @@ export function reverse(a: Analysed): Adjoint {
   const gradients = func.params.filter((p) => p.wrt).map((param) => ({ param, adjoint: has.has(param.value) ? param.value : null }));
   const forward = liveForward(func, record, recording);
   return carryInPlace(coalesceCopies({ func, active, record, recording, forward, reverse: withDeclarations, gradients }));
+}
+
+/** The constant step of a loop counter: its latch is `phi + c` or `phi - c`, in the loop body itself. */
+function stepOf(phi: ValueId, latch: Operand, definedBy: Map<ValueId, Op>, body: Block): number | undefined {
+  if (latch.kind !== "value") return undefined;
+  const op = definedBy.get(latch.id);
+  if (!op || !body.includes(op) || (op.prim !== "add" && op.prim !== "sub")) return undefined;
+  const [a, b] = op.args;
+  if (a.kind !== "value" || a.id !== phi || b.kind !== "const" || b.text !== undefined) return undefined;
+  return op.prim === "add" ? b.value : -b.value;
 }

@@ -11,7 +11,17 @@ import type { AdjStmt, Adjoint } from "../ir/adjoint.js";
 import { adjStmtsOf } from "../ir/adjoint.js";
 import type { Expr } from "../ir/expr.js";
 import { structure, type Structure } from "../ir/structure.js";
-import { opsOf, type Block, type LoopRegion, type Op, type Operand, type ValueId } from "../ir/types.js";
+import {
+  opsOf,
+  type Block,
+  type Carried,
+  type LoopRegion,
+  type Op,
+  type Operand,
+  type Shape,
+  type ValueId,
+  type ValueType,
+} from "../ir/types.js";
 import { operandExpr } from "../rules/apply.js";
 import { ruleOf } from "../rules/table.js";
 import { nameFunction, Namer, type FunctionNames } from "./names.js";
@@ -96,7 +106,16 @@ function emitGrad(adjoint: Adjoint, globals: string[]): ts.FunctionDeclaration {
   const grad = namer.claim("grad");
   const seed = namer.claim("seed");
   const value = namer.claim("value");
-  const zeros = f.createObjectLiteralExpression(gradients.map((g) => f.createPropertyAssignment(g.param.name, f.createNumericLiteral(0))));
+  // a zero gradient of each parameter's shape (`adc.zerosLike(W)` for arrays and records)
+  const zero = (k: number) =>
+    func.params[k].shape.kind === "number"
+      ? f.createNumericLiteral(0)
+      : f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(RUNTIME), "zerosLike"), undefined, [
+          f.createIdentifier(paramNames[k]),
+        ]);
+  const zeros = f.createObjectLiteralExpression(
+    gradients.map((g) => f.createPropertyAssignment(g.param.name, zero(func.params.indexOf(g.param)))),
+  );
   const call = f.createCallExpression(
     f.createIdentifier(gradIntoName(func.name)),
     undefined,
@@ -117,7 +136,7 @@ function emitGrad(adjoint: Adjoint, globals: string[]): ts.FunctionDeclaration {
     ]),
   );
   const params = [
-    ...paramNames.map((n) => param(n, numberType())),
+    ...paramNames.map((n, k) => param(n, shapeType(func.params[k].shape))),
     f.createParameterDeclaration(undefined, undefined, seed, undefined, undefined, f.createNumericLiteral(1)),
   ];
   const decl = f.createFunctionDeclaration(
@@ -148,6 +167,8 @@ class FunctionEmitter {
   private readonly names: FunctionNames;
   private readonly counters = new Map<number, string>();
   private readonly mutable = new Set<ValueId>();
+  /** The index variable of each reverse loop being emitted (its iteration, counted from 0). */
+  private readonly loopIndex = new Map<number, string>();
   private readonly cursors = new Map<ValueId, { loop: number; buf: string; at: string; column: boolean }>();
   /** Per loop: the cursor and row index shared by the values it records once per iteration. */
   private readonly rows = new Map<number, { at: string; row: string; columns: ValueId[] }>();
@@ -196,6 +217,8 @@ class FunctionEmitter {
       adjointIds.push(st.target);
     }
     for (const [id, n] of counts) if (n > 1) this.mutable.add(id);
+    // an array or record parameter's adjoint is its entry of the gradient record (`const dW = grad.W`)
+    for (const g of this.a.gradients) if (g.adjoint !== null && g.param.shape.kind !== "number") adjointIds.push(g.param.value);
     // a loop variable's adjoint after the loop gets the plain name (`dx`), the one inside an iteration the next
     const results = new Set([...regions(this.a.forward)].flatMap((r) => (r.kind === "loop" ? r.carried.map((c) => c.result) : [])));
     // then every other value (a value `s_2` gets `ds_2`), and loop phis last, which share their variable's name
@@ -272,9 +295,13 @@ class FunctionEmitter {
     for (const [id, how] of this.a.recording.trips)
       if (how === "local") top.push(letDecl(this.counters.get(id)!, f.createNumericLiteral(0)));
     const forward = [...top, ...this.forward(this.a.forward)];
-    const reverse = this.reverse(this.a.reverse);
+    // the gradient record's arrays and records are added into where they are (`dW[i][j] += …`)
+    const views = gradients
+      .filter((g) => g.adjoint !== null && g.param.shape.kind !== "number")
+      .map((g) => constDecl(this.adj(g.param.value), f.createPropertyAccessExpression(f.createIdentifier(this.names.grad), g.param.name)));
+    const reverse = [...views, ...this.reverse(this.a.reverse)];
     const accumulate = gradients
-      .filter((g) => g.adjoint !== null)
+      .filter((g) => g.adjoint !== null && g.param.shape.kind === "number")
       .map((g) =>
         f.createExpressionStatement(
           f.createBinaryExpression(
@@ -289,7 +316,7 @@ class FunctionEmitter {
     const reverseStart = reverse[0] ?? accumulate[0];
     if (reverseStart) comment(reverseStart, " reverse sweep");
     const params = [
-      ...func.params.map((p) => param(this.names.value.get(p.value)!, numberType())),
+      ...func.params.map((p) => param(this.names.value.get(p.value)!, shapeType(p.shape))),
       param(this.names.grad, gradType(this.a)),
       f.createParameterDeclaration(undefined, undefined, this.names.seed, undefined, undefined, f.createNumericLiteral(1)),
     ];
@@ -445,7 +472,10 @@ class FunctionEmitter {
     const copies: ts.Statement[] = [];
     const assigns: ts.Statement[] = [];
     const assigned = new Set<ValueId>();
-    for (const c of st.carried) {
+    // a variable other latches read is assigned after them (`q = q + W[i][j] * x[j]; j = j + 1;`)
+    const readers = (c: Carried) => st.carried.filter((o) => o !== c && this.valuesRead(o.latch).has(c.phi)).length;
+    const order = [...st.carried].sort((p, q) => readers(p) - readers(q));
+    for (const c of order) {
       if (c.latch.kind === "value" && c.latch.id === c.phi) continue;
       const reads = this.valuesRead(c.latch);
       let e = this.operand(c.latch);
@@ -561,11 +591,33 @@ class FunctionEmitter {
           ),
         );
       }
-      case "recompute": {
-        const op = this.ops.get(st.value)!;
-        return constDecl(this.name(st.value), this.expr({ k: "prim", prim: op.prim, args: op.args.map(operandExpr) }, true));
+      case "recompute":
+        return constDecl(this.name(st.value), this.opExpr(this.ops.get(st.value)!, true));
+      case "induction": {
+        // `const i = k` (or `init + k * step`): the counter of the iteration k being reversed
+        const k = f.createIdentifier(this.loopIndex.get(st.loop)!);
+        const size = Math.abs(st.step);
+        const term = size === 1 ? k : f.createBinaryExpression(k, SK.AsteriskToken, literal(size));
+        const zeroStart = st.init.kind === "const" && st.init.value === 0 && st.init.text === undefined;
+        if (zeroStart) return constDecl(this.name(st.value), st.step < 0 ? f.createPrefixUnaryExpression(SK.MinusToken, term) : term);
+        return constDecl(
+          this.name(st.value),
+          f.createBinaryExpression(this.operandIn(st.init, true), st.step < 0 ? SK.MinusToken : SK.PlusToken, term),
+        );
       }
       case "update": {
+        if (st.path) {
+          // `dW[i][j] += e`
+          let target = this.view(st.target);
+          for (const step of st.path)
+            target =
+              "field" in step
+                ? f.createPropertyAccessExpression(target, step.field)
+                : f.createElementAccessExpression(target, this.expr(step.index, true));
+          const negated = st.expr.k === "prim" && st.expr.prim === "neg";
+          const rhs = negated ? this.expr((st.expr as { args: Expr[] }).args[0], true) : this.expr(st.expr, true);
+          return f.createExpressionStatement(f.createBinaryExpression(target, negated ? SK.MinusEqualsToken : SK.PlusEqualsToken, rhs));
+        }
         const name = this.adj(st.target);
         if (st.mode === "init") {
           // an adjoint carried through a loop that starts from the seed parameter: `+seed` (see numeric())
@@ -599,6 +651,7 @@ class FunctionEmitter {
       case "loop": {
         const counter = this.counters.get(st.region.id)!;
         const k = this.names.namer.claim("k");
+        this.loopIndex.set(st.region.id, k);
         // the stacks this loop pops from, through local cursors, written back after it
         const cursors = [...this.cursors].filter(([, c]) => c.loop === st.region.id);
         const rows = this.rows.get(st.region.id);
@@ -665,8 +718,27 @@ class FunctionEmitter {
     return this.expr(operandExpr(x));
   }
 
-  private opExpr(op: Op): ts.Expression {
-    return this.expr({ k: "prim", prim: op.prim, args: op.args.map(operandExpr) });
+  private opExpr(op: Op, inReverse = false): ts.Expression {
+    // a[i], p.W1, a.length
+    if (op.prim === "index")
+      return f.createElementAccessExpression(this.operandIn(op.args[0], inReverse), this.operandIn(op.args[1], inReverse));
+    if (op.prim === "field") return f.createPropertyAccessExpression(this.operandIn(op.args[0], inReverse), op.member!);
+    if (op.prim === "length") return f.createPropertyAccessExpression(this.operandIn(op.args[0], inReverse), "length");
+    return this.expr({ k: "prim", prim: op.prim, args: op.args.map(operandExpr) }, inReverse);
+  }
+
+  private operandIn(x: Operand, inReverse: boolean): ts.Expression {
+    return this.expr(operandExpr(x), inReverse);
+  }
+
+  /** Where a part of an array's or record's adjoint is: `dW` for a parameter, `dW[i]` for its row. */
+  private view(v: ValueId): ts.Expression {
+    const op = this.ops.get(v);
+    if (!op || (op.prim !== "index" && op.prim !== "field")) return f.createIdentifier(this.adj(v));
+    const container = this.view((op.args[0] as { id: ValueId }).id);
+    return op.prim === "field"
+      ? f.createPropertyAccessExpression(container, op.member!)
+      : f.createElementAccessExpression(container, this.operandIn(op.args[1], true));
   }
 
   /** An expression tree as a TypeScript expression; in the forward sweep inlined temporaries are written in place. */
@@ -721,6 +793,10 @@ function primExpr(e: Extract<Expr, { k: "prim" }>, args: ts.Expression[]): ts.Ex
       return f.createBinaryExpression(f.createNumericLiteral(1), SK.SlashToken, args[0]);
     case "select":
       return f.createConditionalExpression(args[0], f.createToken(SK.QuestionToken), args[1], f.createToken(SK.ColonToken), args[2]);
+    case "index":
+    case "field":
+    case "length":
+      throw new Error(`${e.prim} is emitted from its operation (opExpr), not from an expression tree`);
   }
 }
 
@@ -764,12 +840,31 @@ function literal(v: number, text?: string): ts.Expression {
 }
 
 const numberType = () => f.createKeywordTypeNode(SK.NumberKeyword);
-const typeNode = (t: "number" | "boolean") => f.createKeywordTypeNode(t === "number" ? SK.NumberKeyword : SK.BooleanKeyword);
-const zeroOf = (t: "number" | "boolean") => (t === "number" ? f.createNumericLiteral(0) : f.createFalse());
+const typeNode = (t: ValueType) => f.createKeywordTypeNode(t === "boolean" ? SK.BooleanKeyword : SK.NumberKeyword);
+const zeroOf = (t: ValueType) => (t === "boolean" ? f.createFalse() : f.createNumericLiteral(0));
+
+/** The TypeScript type of a shape: `number`, `readonly number[]`, `Float64Array`, `[number, number]`, `{ W: number[][]; b: number[] }`. */
+function shapeType(shape: Shape, mutable = false): ts.TypeNode {
+  if (shape.kind === "number") return numberType();
+  if (shape.kind === "record") {
+    return singleLine(
+      f.createTypeLiteralNode(
+        shape.fields.map((fl) => f.createPropertySignature(undefined, fl.name, undefined, shapeType(fl.shape, mutable))),
+      ),
+    );
+  }
+  let t: ts.TypeNode;
+  if (shape.container !== "array") t = f.createTypeReferenceNode(shape.container);
+  else if (shape.tuple !== undefined) t = f.createTupleTypeNode(Array.from({ length: shape.tuple }, () => numberType()));
+  else t = f.createArrayTypeNode(shapeType(shape.element, mutable));
+  return shape.readonly && !mutable && shape.container === "array" ? f.createTypeOperatorNode(SK.ReadonlyKeyword, t) : t;
+}
 
 function gradType(a: Adjoint): ts.TypeNode {
   return singleLine(
-    f.createTypeLiteralNode(a.gradients.map((g) => f.createPropertySignature(undefined, g.param.name, undefined, numberType()))),
+    f.createTypeLiteralNode(
+      a.gradients.map((g) => f.createPropertySignature(undefined, g.param.name, undefined, shapeType(g.param.shape, true))),
+    ),
   );
 }
 

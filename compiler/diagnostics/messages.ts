@@ -55,4 +55,11 @@ export const messages = {
   conditionNotBoolean: (text: string) =>
     `ADC1038: the condition '${text}' is a number; write a comparison (for example '${text} !== 0'), as adc does not use JavaScript's truthiness`,
   mixedComparison: () => `ADC1039: both sides must be numbers, or both booleans`,
+  unsupportedType: (what: string, type: string) =>
+    `ADC1040: ${what} has type '${type}'; supported: number, number[] (readonly too), Float64Array, Float32Array, number[][], tuples of numbers, and object types of these`,
+  writeIntoArray: () => `ADC1041: writing into an array or record is not supported in a @differentiable function yet`,
+  notAnArray: (text: string) => `ADC1042: '${text}' is not an array: only arrays can be indexed here`,
+  noSuchField: (field: string, text: string) => `ADC1043: '${text}' has no field '${field}'`,
+  objectVariable: (name: string) =>
+    `ADC1044: '${name}' holds an array or record; it can be read (const) but not reassigned in a @differentiable function yet`,
 } as const;

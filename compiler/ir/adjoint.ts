@@ -2,7 +2,8 @@
 // and the reverse sweep, a structured list of adjoint statements that mirrors the primal's
 // control flow backwards.
 import type { Expr } from "./expr.js";
-import type { Block, Func, IfRegion, LoopRegion, Param, ValueId } from "./types.js";
+import type { PathStep } from "../rules/apply.js";
+import type { Block, Func, IfRegion, LoopRegion, Operand, Param, ValueId } from "./types.js";
 
 export type AdjStmt =
   /** `let d<v> = 0`: an adjoint first reached inside a nested region is declared where v lives. */
@@ -16,11 +17,15 @@ export type AdjStmt =
       stmt: number;
       /** Routing, not a chain-rule step: a phi's adjoint to the branch taken, a loop variable's adjoint between iterations. */
       plumbing?: boolean;
+      /** Into a part of an array's or record's adjoint: `dW[i][j] += expr` (always mode "add"). */
+      path?: PathStep[];
     }
   /** `const v = stack_v.pop()`: a value recorded inside a loop, back for this iteration. */
   | { kind: "pop"; value: ValueId }
   /** `const v = <its operation>`: a cheap value computed again from popped ones instead of stored. */
   | { kind: "recompute"; value: ValueId }
+  /** `const i = init + k * step`: a loop counter, from the reverse loop's own index k (the iteration). */
+  | { kind: "induction"; value: ValueId; loop: number; init: Operand; step: number }
   /** The reverse of an if: the same branch, chosen by the recorded decision (`stack`) or by recomputing the condition. */
   | { kind: "if"; region: IfRegion; decision: Expr | "stack"; then: AdjStmt[]; else: AdjStmt[] }
   /** The reverse of a loop: its iterations, last to first. */
@@ -32,6 +37,8 @@ export interface Recording {
   stacked: Set<ValueId>;
   /** Values the reverse sweep reads inside a loop but computes again (cheap arithmetic on stacked ones). */
   recomputed: Set<ValueId>;
+  /** Loop counters (`i` of `for (let i = 0; i < n; i++)`), computed from the iteration's index. */
+  inductions: Set<ValueId>;
   /** Ifs inside loops whose decisions are pushed on a bit stack. */
   bits: Set<number>;
   /** Loops whose trip counts are counted: in a local (outside loops) or on a count stack (nested). */

@@ -11,13 +11,14 @@ import type {
   Operand,
   Param,
   Phi,
+  Shape,
   SourceStatement,
   Span,
   Value,
   ValueId,
   ValueType,
 } from "./types.js";
-import { operandType } from "./types.js";
+import { NUMBER, operandType } from "./types.js";
 
 export class FuncBuilder {
   readonly values: Value[] = [];
@@ -31,10 +32,25 @@ export class FuncBuilder {
     readonly span: Span,
   ) {}
 
-  param(name: string, span: Span, wrt: boolean): ValueId {
-    const id = this.newValue(name, "number", span);
-    this.params.push({ name, value: id, wrt });
+  param(name: string, span: Span, wrt: boolean, shape: Shape = NUMBER): ValueId {
+    const id = this.newValue(name, shape.kind === "number" ? "number" : "object", span);
+    if (shape.kind !== "number") this.values[id].shape = shape;
+    this.params.push({ name, value: id, wrt, shape });
     return id;
+  }
+
+  /** Appends an element or field read (`a[i]`, `p.W1`, `a.length`); the result has the part's shape. */
+  access(prim: "index" | "field" | "length", args: Operand[], shape: Shape, span: Span, member?: string): Operand {
+    const result = this.newValue("", shape.kind === "number" ? "number" : "object", span);
+    if (shape.kind !== "number") this.values[result].shape = shape;
+    const op: Op = { kind: "op", result, prim, args, stmt: this.currentStatement, span };
+    if (member !== undefined) op.member = member;
+    this.current.push(op);
+    return { kind: "value", id: result };
+  }
+
+  shapeOf(a: Operand): Shape | undefined {
+    return a.kind === "value" ? this.values[a.id].shape : undefined;
   }
 
   /** Starts a source statement; the operations emitted next belong to it. */

@@ -3,7 +3,8 @@
 // would. The test oracle between the IR and the emitted TypeScript.
 import type { AdjStmt, Adjoint } from "./adjoint.js";
 import type { Expr } from "./expr.js";
-import { bindParams, mustGet, operand } from "./interpret.js";
+import { bindParams, evalOp, mustGet, operand } from "./interpret.js";
+import { zerosLike } from "../../runtime/zeros-like.js";
 import { ruleOf } from "../rules/table.js";
 import { opsOf, type Block, type ValueId } from "./types.js";
 
@@ -42,7 +43,7 @@ export function interpretAdjoint(a: Adjoint, args: number[], seed = 1): Gradient
   const forward = (b: Block) => {
     for (const s of b) {
       if (s.kind === "op") {
-        values.set(s.result, ruleOf(s.prim).eval(...s.args.map((x) => operand(x, values))));
+        values.set(s.result, evalOp(s, values));
         record(s.result);
       } else if (s.kind === "if") {
         const taken = operand(s.cond, values) !== 0;
@@ -79,13 +80,31 @@ export function interpretAdjoint(a: Adjoint, args: number[], seed = 1): Gradient
 
   const adjoints = new Map<ValueId, number>();
   const ops = new Map([...opsOf(a.func.body)].map((op) => [op.result, op]));
+  // the adjoint of an array or record parameter is a zero copy of it; a row or a field of it
+  // is a view into that copy (the reverse sweep adds into it in place)
+  const records = new Map<ValueId, unknown>();
+  for (const p of a.func.params) if (p.shape.kind !== "number") records.set(p.value, zerosLike(values.get(p.value)));
+  const view = (v: ValueId): Record<string | number, unknown> => {
+    if (records.has(v)) return records.get(v) as Record<string | number, unknown>;
+    const op = ops.get(v);
+    if (!op || (op.prim !== "index" && op.prim !== "field")) throw new Error(`%${v} has no adjoint to add into`);
+    const container = view((op.args[0] as { id: ValueId }).id);
+    const key = op.prim === "field" ? op.member! : operand(op.args[1], values);
+    return container[key] as Record<string | number, unknown>;
+  };
+  const iteration = new Map<number, number>();
   const reverse = (list: AdjStmt[]) => {
     for (const s of list) {
       if (s.kind === "declare") adjoints.set(s.target, 0);
       else if (s.kind === "pop") values.set(s.value, pop(stacks, s.value, "values"));
-      else if (s.kind === "recompute") {
-        const op = ops.get(s.value)!;
-        values.set(s.value, ruleOf(op.prim).eval(...op.args.map((x) => operand(x, values))));
+      else if (s.kind === "recompute") values.set(s.value, evalOp(ops.get(s.value)!, values));
+      else if (s.kind === "induction") values.set(s.value, operand(s.init, values) + iteration.get(s.loop)! * s.step);
+      else if (s.kind === "update" && s.path) {
+        // into a part of an array's or record's adjoint
+        let container = view(s.target);
+        const steps = s.path.map((step) => ("field" in step ? step.field : evalExpr(step.index, values, adjoints, seed)));
+        for (const key of steps.slice(0, -1)) container = container[key] as Record<string | number, unknown>;
+        (container as Record<string | number, number>)[steps[steps.length - 1]] += evalExpr(s.expr, values, adjoints, seed);
       } else if (s.kind === "update") {
         const v = evalExpr(s.expr, values, adjoints, seed);
         adjoints.set(s.target, s.mode === "add" ? mustGet(adjoints, s.target, "adjoint") + v : v);
@@ -94,13 +113,19 @@ export function interpretAdjoint(a: Adjoint, args: number[], seed = 1): Gradient
         reverse(taken ? s.then : s.else);
       } else {
         const n = s.trips === "local" ? counters.get(s.region.id)! : pop(trips, s.region.id, "trips");
-        for (let k = n - 1; k >= 0; k--) reverse(s.body);
+        for (let k = n - 1; k >= 0; k--) {
+          iteration.set(s.region.id, k);
+          reverse(s.body);
+        }
       }
     }
   };
   reverse(a.reverse);
   const grad: Record<string, number> = {};
-  for (const { param, adjoint } of a.gradients) grad[param.name] = adjoint === null ? 0 : mustGet(adjoints, adjoint, "adjoint");
+  for (const { param, adjoint } of a.gradients) {
+    if (param.shape.kind !== "number") grad[param.name] = records.get(param.value) as number;
+    else grad[param.name] = adjoint === null ? 0 : mustGet(adjoints, adjoint, "adjoint");
+  }
   return { value, grad, peak };
 }
 

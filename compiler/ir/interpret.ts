@@ -3,7 +3,7 @@
 // code) and will draw the graph pictures (every value of the forward sweep, every adjoint of
 // the reverse sweep).
 import { ruleOf } from "../rules/table.js";
-import type { Block, Func, Operand, ValueId } from "./types.js";
+import type { Block, Func, Op, Operand, ValueId } from "./types.js";
 
 export interface Run {
   value: number;
@@ -23,7 +23,7 @@ export function interpret(f: Func, args: number[]): Run {
 export function runBlock(block: Block, values: Map<ValueId, number>, onIteration?: (loopId: number) => void): void {
   for (const s of block) {
     if (s.kind === "op") {
-      values.set(s.result, ruleOf(s.prim).eval(...s.args.map((a) => operand(a, values))));
+      values.set(s.result, evalOp(s, values));
     } else if (s.kind === "if") {
       const taken = operand(s.cond, values) !== 0;
       runBlock(taken ? s.then : s.else, values, onIteration);
@@ -43,6 +43,18 @@ export function runBlock(block: Block, values: Map<ValueId, number>, onIteration
       for (const c of s.carried) values.set(c.result, values.get(c.phi)!);
     }
   }
+}
+
+/**
+ * An operation's value. Arrays and records (parameters, and the rows and fields read from them)
+ * are held in the same map as numbers; only the access primitives look inside them.
+ */
+export function evalOp(op: Op, values: Map<ValueId, number>): number {
+  const args = op.args.map((a) => operand(a, values));
+  if (op.prim === "index") return (args[0] as unknown as ArrayLike<number>)[args[1]];
+  if (op.prim === "field") return (args[0] as unknown as Record<string, number>)[op.member!];
+  if (op.prim === "length") return (args[0] as unknown as ArrayLike<number>).length;
+  return ruleOf(op.prim).eval(...args);
 }
 
 export function bindParams(f: Func, args: number[]): Map<ValueId, number> {

@@ -20,13 +20,23 @@ export type ValueId = number;
 /** What an operation reads: a value or a literal. `text` keeps how a named constant was written (`Math.PI`, `true`). */
 export type Operand = { kind: "value"; id: ValueId } | { kind: "const"; value: number; text?: string };
 
-export type ValueType = "number" | "boolean";
+export type ValueType = "number" | "boolean" | "object";
+
+/** The shape of a parameter or of a part of one: a number, an array (of numbers or arrays), or a record. */
+export type Shape =
+  | { kind: "number" }
+  | { kind: "array"; element: Shape; container: "array" | "Float64Array" | "Float32Array"; readonly: boolean; tuple?: number }
+  | { kind: "record"; fields: { name: string; shape: Shape }[] };
+
+export const NUMBER: Shape = { kind: "number" };
 
 export interface Value {
   id: ValueId;
   /** The source variable this value was assigned to, or "" for an expression temporary. */
   hint: string;
   type: ValueType;
+  /** For objects (arrays, records): their shape. */
+  shape?: Shape;
   /** A variable of adc's own (a flag for break, continue or return), not the user's. */
   synthetic?: boolean;
   span: Span;
@@ -38,6 +48,8 @@ export interface Op {
   /** A key of RULES. */
   prim: string;
   args: Operand[];
+  /** For `field`: the record field read (`p.W1`). */
+  member?: string;
   /** Index into Func.statements: the source statement this operation came from. */
   stmt: number;
   span: Span;
@@ -90,6 +102,7 @@ export type Block = Stmt[];
 export interface Param {
   name: string;
   value: ValueId;
+  shape: Shape;
   /** True when the gradient record has an entry for this parameter (the tag's wrt list, or all). */
   wrt: boolean;
 }

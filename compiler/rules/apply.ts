@@ -24,7 +24,7 @@ export function differentiableOperands(rule: Rule, arity: number): boolean[] {
 /** `op`'s contribution to the adjoint of operand i: partial * g (or the rule's routed vjp), simplified; null when none. */
 export function contribution(op: Op, i: number): Expr | null {
   const rule = ruleOf(op.prim);
-  if (rule.kind === "zero") return null;
+  if (rule.kind === "zero" || rule.kind === "access") return null;
   const template = rule.grad(roles(op.args.length))[i];
   if (!template) return null;
   const g: Expr = { k: "adj", id: op.result };
@@ -54,7 +54,12 @@ export function forwardIndex(body: Block): ForwardIndex {
 export interface Contribution {
   target: ValueId;
   expr: Expr;
+  /** Into a part of the target's adjoint (an array or record): `dW[i][j] += expr`. */
+  path?: PathStep[];
 }
+
+/** A step into a container: an element (`[i]`) or a field (`.W1`). */
+export type PathStep = { index: Expr } | { field: string };
 
 /**
  * What `op` adds into the adjoints of its active operands, one entry per operand value: an
@@ -66,7 +71,16 @@ export function contributions(
   active: (id: ValueId) => boolean,
   forward?: ForwardIndex,
   inScope: (id: ValueId) => boolean = () => true,
+  isNumber: (id: ValueId) => boolean = () => true,
 ): Contribution[] {
+  // reading a number out of an array or record: its adjoint goes into that part of the
+  // container's adjoint (a part that is itself an array or record only passes its adjoint on)
+  if (ruleOf(op.prim).kind === "access") {
+    const container = op.args[0];
+    if (container.kind !== "value" || !active(container.id) || !isNumber(op.result)) return [];
+    const step: PathStep = op.prim === "field" ? { field: op.member! } : { index: operandExpr(op.args[1]) };
+    return [{ target: container.id, expr: { k: "adj", id: op.result }, path: [step] }];
+  }
   const byOperand = new Map<ValueId, Expr[]>();
   op.args.forEach((arg, i) => {
     if (arg.kind !== "value" || !active(arg.id)) return;
@@ -107,4 +121,9 @@ export function operandExpr(a: Operand): Expr {
     : a.text === undefined
       ? { k: "const", value: a.value }
       : { k: "const", value: a.value, text: a.text };
+}
+
+/** The index expressions of a path (what reading it needs). */
+export function pathExprs(path: PathStep[] | undefined): Expr[] {
+  return (path ?? []).flatMap((step) => ("index" in step ? [step.index] : []));
 }

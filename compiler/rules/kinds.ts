@@ -12,7 +12,11 @@ export type Form =
   /** `1 / x` */
   | { kind: "reciprocal" }
   /** Written as its operand: stopGradient(x) is x at run time. */
-  | { kind: "identity" };
+  | { kind: "identity" }
+  /** `a[i]`, `p.name` (the op's member), `a.length`. */
+  | { kind: "index" }
+  | { kind: "field" }
+  | { kind: "length" };
 
 /** Names a rule's gradient may read: its operands, its own result, or all operands of a variadic one. */
 export type Need = "x" | "y" | "out" | "args";
@@ -40,8 +44,10 @@ export interface Rule {
    * "partials": grad gives the local gradient per operand; the engine emits `dx += partial * g`.
    * "vjp": grad gives the whole contribution per operand, already multiplied by g (routing rules).
    * "zero": the derivative is zero wherever it exists; the result carries no gradient.
+   * "access": reading a part of an array or record; its adjoint adds into that part of the
+   * container's adjoint (`dW[i][j] += g`), which the reverse sweep writes itself.
    */
-  kind: "partials" | "vjp" | "zero";
+  kind: "partials" | "vjp" | "zero" | "access";
   /** One entry per operand; null means that operand has no derivative (a condition, say). */
   grad: (r: Roles) => (Expr | null)[];
 }
@@ -66,6 +72,21 @@ export function zeroDerivative(form: Form, arity: number, evaluate: Eval): Rule 
 /** A comparison or a logical operation: a boolean, with no derivative (booleans carry none). */
 export function predicate(form: Form, arity: number, evaluate: (...xs: number[]) => boolean): Rule {
   return { form, arity, eval: (...xs) => Number(evaluate(...xs)), needs: [], kind: "zero", grad: () => [], returns: "boolean" };
+}
+
+/** Reading an element or a field: differentiable in the container (operand 0) only. */
+export function access(form: Form, arity: number): Rule {
+  const noNumbers = (): number => {
+    throw new Error("an access is evaluated on objects, by the interpreter");
+  };
+  return {
+    form,
+    arity,
+    eval: noNumbers,
+    needs: [],
+    kind: "access",
+    grad: () => [{ k: "const", value: 1 }, ...Array(arity - 1).fill(null)],
+  };
 }
 
 /** A one-argument Math function. */

@@ -31,7 +31,7 @@ import {
   two,
   zero,
 } from "./dsl.js";
-import { binary, call, partials, predicate, vjp, zeroDerivative, type Rule } from "./kinds.js";
+import { access, binary, call, partials, predicate, vjp, zeroDerivative, type Rule } from "./kinds.js";
 
 const LN2 = named(Math.LN2, "Math.LN2");
 const LN10 = named(Math.LN10, "Math.LN10");
@@ -157,6 +157,13 @@ export const RULES = {
   round: zeroDerivative(call("round"), 1, Math.round),
   trunc: zeroDerivative(call("trunc"), 1, Math.trunc),
   sign: zeroDerivative(call("sign"), 1, Math.sign),
+
+  // arrays and records: a[i], p.W1 — the adjoint adds into the container's adjoint
+  index: access({ kind: "index" }, 2),
+  field: access({ kind: "field" }, 1),
+  length: zeroDerivative({ kind: "length" }, 1, () => {
+    throw new Error("length is evaluated on arrays, by the interpreter");
+  }),
 
   // stopGradient(x) from "adc": x at run time, a blocked path for the gradient
   stopGradient: zeroDerivative({ kind: "identity" }, 1, (x) => x),
