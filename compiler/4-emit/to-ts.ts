@@ -49,7 +49,10 @@ export function emitFunctions(fns: EmitFunction[]): ts.Statement[][] {
   const moduleNamer = new Namer([...globals, ...emitters.flatMap((e) => e.usedNames())]);
   const tapes = emitters.map((e) => e.nameTapes(moduleNamer));
   const out: ts.Statement[][] = [];
-  if (tapes.some((t) => t.all.length > 0)) {
+  // the runtime: for the stacks of loops, and zerosLike for array and record gradients
+  const usesRuntime =
+    tapes.some((t) => t.all.length > 0) || fns.some((x) => x.adjoint.gradients.some((g) => g.param.shape.kind !== "number"));
+  if (usesRuntime) {
     out.push([
       f.createImportDeclaration(
         undefined,
