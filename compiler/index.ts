@@ -15,7 +15,7 @@ import { emitFunctions, gradIntoName, gradName } from "./4-emit/to-ts.js";
 import { AdcError, spanAt, spanOf, type Diagnostic } from "./diagnostics/report.js";
 import { messages } from "./diagnostics/messages.js";
 import type { Adjoint } from "./ir/adjoint.js";
-import type { Func } from "./ir/types.js";
+import { opsOf, type Func } from "./ir/types.js";
 import { verify } from "./ir/verify.js";
 
 export interface CompiledFunction {
@@ -39,6 +39,12 @@ export async function compile(file: ts.SourceFile, options: CompileOptions = {})
   const ctx: ModuleContext = {
     file,
     tagged: new Set(tagged.map((t) => t.name)),
+    signatures: new Map(
+      tagged.map((t) => [
+        t.name,
+        { params: t.node.parameters.length, numbersOnly: t.node.parameters.every((p) => p.type?.kind === ts.SyntaxKind.NumberKeyword) },
+      ]),
+    ),
     constants: moduleConstants(file),
     stopGradient: stopGradientImports(file),
     shadowed: shadowedGlobals(file),
@@ -57,12 +63,35 @@ export async function compile(file: ts.SourceFile, options: CompileOptions = {})
     }
   }
   diagnostics.push(...nameClashes(file, tagged));
+  // calls between tagged functions: each knows its callees (for the interpreters); no cycles
+  const byName = new Map(functions.map((fn) => [fn.name, fn]));
+  for (const fn of functions) {
+    for (const op of opsOf(fn.ir.body)) {
+      if (op.prim !== "callTagged") continue;
+      const callee = byName.get(op.member!);
+      if (!callee) continue; // it has diagnostics of its own
+      (fn.ir.callees ??= new Map()).set(op.member!, { func: callee.ir, adjoint: callee.adjoint });
+      if (reaches(callee.ir, fn.name, byName)) diagnostics.push({ span: op.span, message: messages.recursion(op.member!) });
+    }
+  }
   if (diagnostics.length || functions.length === 0) return { functions, diagnostics };
   const statements = emitFunctions(
     functions.map((fn) => ({ adjoint: fn.adjoint, userNames: identifiersOf(tagged.find((t) => t.name === fn.name)!.node) })),
   ); // 4 emit
   const code = await format(printModule(statements, header(options.headerSource ?? path.basename(file.fileName), options.headerNote)));
   return { code, functions, diagnostics };
+}
+
+/** Does `from` call `target`, directly or through other tagged functions? */
+function reaches(from: Func, target: string, byName: Map<string, CompiledFunction>, seen = new Set<string>()): boolean {
+  for (const op of opsOf(from.body)) {
+    if (op.prim !== "callTagged" || seen.has(op.member!)) continue;
+    if (op.member === target) return true;
+    seen.add(op.member!);
+    const next = byName.get(op.member!);
+    if (next && reaches(next.ir, target, byName, seen)) return true;
+  }
+  return false;
 }
 
 /** Parses a file the way the CLI does (parents set, so JSDoc and getText work). */

@@ -677,7 +677,18 @@ class Lowering {
       return this.b.op("stopGradient", [this.number(e.arguments[0])], this.span(e));
     }
     if (ts.isIdentifier(callee)) {
-      if (this.ctx.tagged.has(callee.text)) throw new AdcError(this.span(e), messages.callToTagged(callee.text));
+      const signature = this.ctx.signatures.get(callee.text);
+      if (signature) {
+        // Lowers `f(a, b)` for a tagged f into `%t = callTagged %a, %b  (f)`
+        if (callee.text === this.tagged.name) throw new AdcError(this.span(e), messages.recursion(callee.text));
+        if (!signature.numbersOnly) throw new AdcError(this.span(e), messages.callWithArrays(callee.text));
+        if (e.arguments.length !== signature.params)
+          throw new AdcError(this.span(e), messages.callArguments(callee.text, signature.params, e.arguments.length));
+        const args = e.arguments.map((a) => this.number(a));
+        const result = this.b.op("callTagged", args, this.span(e));
+        this.b.setMember(result, callee.text);
+        return result;
+      }
       throw new AdcError(this.span(e), messages.noRuleForCall(calleeText));
     }
     if (!ts.isPropertyAccessExpression(callee) || !this.isMath(callee.expression) || e.questionDotToken || callee.questionDotToken) {

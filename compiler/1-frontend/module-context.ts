@@ -7,6 +7,8 @@ export interface ModuleContext {
   file: ts.SourceFile;
   /** Names of all tagged functions in the file (calls to them are not supported yet). */
   tagged: Set<string>;
+  /** The parameters of each tagged function (a call to one checks its arguments against them). */
+  signatures: Map<string, { params: number; numbersOnly: boolean }>;
   /** Module-level `const K = <number literal>`: inlined as literals. */
   constants: Map<string, number>;
   /** How `stopGradient` from "adc" is called in this file: local names, and namespace names (`adc.stopGradient`). */

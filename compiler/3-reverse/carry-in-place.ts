@@ -28,7 +28,9 @@ function merge(body: AdjStmt[], phi: ValueId, slot: ValueId, carry: AdjStmt): Ad
   const flat = flatten(body).filter((x) => x !== carry);
   // the first write that makes phi's adjoint differ from the slot (`dphi = dslot` does not)
   const copiesSlot = (x: AdjStmt) => x.kind === "update" && x.mode === "init" && !x.path && x.expr.k === "adj" && x.expr.id === slot;
-  const first = flat.findIndex((x) => (x.kind === "update" || x.kind === "declare") && x.target === phi && !copiesSlot(x));
+  const writesPhi = (x: AdjStmt) =>
+    ((x.kind === "update" || x.kind === "declare") && x.target === phi) || (x.kind === "call" && x.targets.includes(phi));
+  const first = flat.findIndex((x) => writesPhi(x) && !copiesSlot(x));
   // after the first write of phi's adjoint, nothing may still need the slot's old value (when
   // phi's adjoint is only ever a copy of the slot, there is no such write: it is the slot)
   if (first >= 0 && flat.slice(first + 1).some((x) => reads(x, slot) || reads(x, phi))) return body;
@@ -42,6 +44,7 @@ function merge(body: AdjStmt[], phi: ValueId, slot: ValueId, carry: AdjStmt): Ad
         if (x.kind === "update" && x.target === phi) return { ...x, target: slot, mode: x.mode === "add" ? "add" : "set" };
         if (x.kind === "if") return { ...x, then: rename(x.then), else: rename(x.else) };
         if (x.kind === "loop") return { ...x, body: rename(x.body) };
+        if (x.kind === "call") return { ...x, targets: x.targets.map((t) => (t === phi ? slot : t)) };
         return x;
       });
   return rename(body);
@@ -54,6 +57,7 @@ function flatten(list: AdjStmt[]): AdjStmt[] {
 }
 
 function reads(x: AdjStmt, id: ValueId): boolean {
-  const exprs: Expr[] = x.kind === "update" ? [x.expr] : x.kind === "if" && x.decision !== "stack" ? [x.decision] : [];
+  const exprs: Expr[] =
+    x.kind === "update" ? [x.expr] : x.kind === "call" ? [x.seed] : x.kind === "if" && x.decision !== "stack" ? [x.decision] : [];
   return exprs.some((e) => [...walk(e)].some((n) => n.k === "adj" && n.id === id));
 }

@@ -14,8 +14,10 @@ import type { ValueId } from "../ir/types.js";
 
 export function coalesceCopies(a: Adjoint): Adjoint {
   const count = new Map<ValueId, number>();
-  for (const st of adjStmtsOf(a.reverse))
+  for (const st of adjStmtsOf(a.reverse)) {
     if ((st.kind === "update" && !st.path) || st.kind === "declare") count.set(st.target, (count.get(st.target) ?? 0) + 1);
+    if (st.kind === "call") for (const t of st.targets) if (t !== null) count.set(t, (count.get(t) ?? 0) + 2);
+  }
   const alias = new Map<ValueId, ValueId>();
   const rename = (e: Expr) =>
     substitute(e, (leaf) => (leaf.k === "adj" && alias.has(leaf.id) ? { k: "adj", id: alias.get(leaf.id)! } : undefined));
@@ -35,6 +37,8 @@ export function coalesceCopies(a: Adjoint): Adjoint {
         out.push({ ...st, decision: st.decision === "stack" ? "stack" : rename(st.decision), then: list(st.then), else: list(st.else) });
       } else if (st.kind === "loop") {
         out.push({ ...st, body: list(st.body) });
+      } else if (st.kind === "call") {
+        out.push({ ...st, seed: rename(st.seed) });
       } else out.push(st);
     }
     return out;

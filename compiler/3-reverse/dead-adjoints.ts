@@ -13,6 +13,7 @@ export function removeDeadAdjoints(reverse: AdjStmt[], wanted: Set<ValueId>): vo
     const read = new Set<ValueId>(wanted);
     for (const st of adjStmtsOf(reverse)) {
       if (st.kind === "update") for (const n of walk(st.expr)) if (n.k === "adj" && n.id !== st.target) read.add(n.id);
+      if (st.kind === "call") for (const n of walk(st.seed)) if (n.k === "adj") read.add(n.id);
     }
     let changed = false;
     const prune = (list: AdjStmt[]) => {
@@ -27,6 +28,8 @@ export function removeDeadAdjoints(reverse: AdjStmt[], wanted: Set<ValueId>): vo
         } else if (st.kind === "loop") {
           prune(st.body);
           gone = st.body.length === 0;
+        } else if (st.kind === "call") {
+          gone = st.targets.every((t) => t === null || !read.has(t));
         }
         if (gone) {
           list.splice(i, 1);

@@ -14,6 +14,7 @@ export function placeDeclarations(rev: AdjStmt[], lists: Map<Block, AdjStmt[]>, 
       if (st.kind === "update" && !st.path) targets.add(st.target);
       else if (st.kind === "if") (collect(st.then), collect(st.else));
       else if (st.kind === "loop") collect(st.body);
+      else if (st.kind === "call") for (const t of st.targets) if (t !== null) targets.add(t);
     }
   };
   collect(rev);
@@ -37,5 +38,6 @@ function touches(st: AdjStmt, target: ValueId): boolean {
   if (st.kind === "update") return st.target === target && !st.path;
   if (st.kind === "if") return st.then.some((x) => touches(x, target)) || st.else.some((x) => touches(x, target));
   if (st.kind === "loop") return st.body.some((x) => touches(x, target));
+  if (st.kind === "call") return st.targets.includes(target);
   return false;
 }

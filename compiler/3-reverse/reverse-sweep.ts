@@ -59,6 +59,12 @@ export function reverse(a: Analysed): Adjoint {
         if (!active.has(st.result) || !has.has(st.result)) continue;
         // a row or field that received something makes its container's adjoint exist too
         if (func.values[st.result].type === "object" && st.args[0].kind === "value") has.add(st.args[0].id);
+        if (st.prim === "callTagged") {
+          const targets = st.args.map((x) => (isActive(x) ? x.id : null));
+          out.push({ kind: "call", op: st, seed: { k: "adj", id: st.result }, targets });
+          for (const t of targets) if (t !== null) has.add(t);
+          continue;
+        }
         for (const c of recorded.contributions.get(st.result) ?? []) {
           if (!c.path) add(out, c.target, c.expr, st.stmt);
           else if (!isZero(c.expr)) {
@@ -127,6 +133,8 @@ export function reverse(a: Analysed): Adjoint {
     return [...(op.prim === "index" ? [operandExpr(op.args[1])] : []), ...viewIndices(op.args[0].id)];
   };
   for (const st of adjStmtsOf(rev)) {
+    // a reversed call runs the callee again: it reads all the arguments
+    if (st.kind === "call") for (const x of st.op.args) if (x.kind === "value") record.add(x.id);
     const exprs =
       st.kind === "update"
         ? [st.expr, ...pathExprs(st.path), ...(st.path ? viewIndices(st.target) : [])]
@@ -148,22 +156,6 @@ export function reverse(a: Analysed): Adjoint {
   // inside loops: cheap values are computed again from stacked ones, the rest are stacked
   const inLoops = [...record].filter((v) => loopDepthOf(s, v) > 0).sort((x, y) => x - y);
   const decided = new Set<ValueId>();
-  // the values to compute again for v (v and the cheap temporaries it needs), or null when v must be stacked
-  const recomputation = (v: ValueId, budget: number): ValueId[] | null => {
-    const op = definedBy.get(v);
-    if (!op || !CHEAP.has(op.prim) || budget === 0) return null;
-    const needs = [v];
-    for (const x of op.args) {
-      if (x.kind !== "value") continue;
-      const available = recording.stacked.has(x.id) || recording.recomputed.has(x.id) || recording.inductions.has(x.id);
-      if (loopDepthOf(s, x.id) === 0 || available) continue;
-      if (record.has(x.id) && !decided.has(x.id)) return null;
-      const more = recomputation(x.id, budget - 1);
-      if (!more) return null;
-      needs.push(...more);
-    }
-    return needs;
-  };
   // loop counters: `i` of iteration k is init + k * step, nothing to store
   const inductions = new Map<ValueId, AdjStmt>();
   for (const st of adjStmtsOf(rev)) {
@@ -175,6 +167,29 @@ export function reverse(a: Analysed): Adjoint {
       inductions.set(c.phi, { kind: "induction", value: c.phi, loop: st.region.id, init, step });
     }
   }
+  // the values to compute again for v (v and the cheap temporaries it needs), or null when v must be stacked
+  const recomputation = (v: ValueId, budget: number): ValueId[] | null => {
+    const op = definedBy.get(v);
+    if (!op || !CHEAP.has(op.prim) || budget === 0) return null;
+    const needs = [v];
+    for (const x of op.args) {
+      if (x.kind !== "value") continue;
+      if (inductions.has(x.id)) {
+        // a loop counter: computed from the iteration, whether or not anything else reads it
+        recording.inductions.add(x.id);
+        const init = (inductions.get(x.id) as { init: Operand }).init;
+        if (init.kind === "value") record.add(init.id);
+        continue;
+      }
+      const available = recording.stacked.has(x.id) || recording.recomputed.has(x.id) || recording.inductions.has(x.id);
+      if (loopDepthOf(s, x.id) === 0 || available) continue;
+      if (record.has(x.id) && !decided.has(x.id)) return null;
+      const more = recomputation(x.id, budget - 1);
+      if (!more) return null;
+      needs.push(...more);
+    }
+    return needs;
+  };
   for (const v of inLoops) {
     if (inductions.has(v)) {
       recording.inductions.add(v);

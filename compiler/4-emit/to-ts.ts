@@ -25,6 +25,7 @@ import {
 import { operandExpr } from "../rules/apply.js";
 import { ruleOf } from "../rules/table.js";
 import { nameFunction, Namer, type FunctionNames } from "./names.js";
+import { liveForward } from "../2-analysis/liveness.js";
 
 const f = ts.factory;
 const SK = ts.SyntaxKind;
@@ -61,11 +62,55 @@ export function emitFunctions(fns: EmitFunction[]): ts.Statement[][] {
       ),
     ]);
   }
+  // the tagged functions others call: a plain copy for their value, a reused record for their gradient
+  const called = [
+    ...new Set(fns.flatMap((x) => [...opsOf(x.adjoint.func.body)].filter((op) => op.prim === "callTagged").map((op) => op.member!))),
+  ];
+  const callees = new Map(
+    called.map((name) => {
+      const callee = fns.find((x) => x.adjoint.func.name === name)!;
+      return [
+        name,
+        { scratch: moduleNamer.claim(`scratch_${name}`), params: callee.adjoint.func.params.map((p) => p.name), source: callee },
+      ];
+    }),
+  );
+  for (const e of emitters) e.callees = callees;
+  for (const [name, c] of callees) {
+    const zeros = f.createObjectLiteralExpression(c.params.map((p) => f.createPropertyAssignment(p, f.createNumericLiteral(0))));
+    const scratch = constDecl(c.scratch, zeros);
+    comment(scratch, ` where the functions that call ${name} receive its gradient (reused from call to call)`);
+    out.push([scratch], [primal(c.source, globals, callees)]);
+  }
   fns.forEach((x, k) => {
     out.push(...emitTapes(x.adjoint, tapes[k]));
     out.push([emitGrad(x.adjoint, globals)], [emitters[k].emit()]);
   });
   return out;
+}
+
+/** The function itself (its forward sweep, recording nothing), for the functions that call it. */
+function primal(x: EmitFunction, globals: string[], callees: FunctionEmitter["callees"]): ts.FunctionDeclaration {
+  const recording = {
+    stacked: new Set<ValueId>(),
+    recomputed: new Set<ValueId>(),
+    inductions: new Set<ValueId>(),
+    bits: new Set<number>(),
+    trips: new Map<number, "local" | "stack">(),
+  };
+  const func = x.adjoint.func;
+  const plain: Adjoint = {
+    func,
+    active: new Set(),
+    record: new Set(),
+    recording,
+    forward: liveForward(func, new Set(), recording),
+    reverse: [],
+    gradients: [],
+  };
+  const e = new FunctionEmitter({ adjoint: plain, userNames: x.userNames }, globals);
+  e.callees = callees;
+  return e.emitPrimal();
 }
 
 // ---- the stacks a function records on ---------------------------------------------------------
@@ -170,6 +215,8 @@ class FunctionEmitter {
   private readonly names: FunctionNames;
   private readonly counters = new Map<number, string>();
   private readonly mutable = new Set<ValueId>();
+  /** The tagged functions this one calls: their scratch gradient record and parameter names. */
+  callees = new Map<string, { scratch: string; params: string[]; source: EmitFunction }>();
   /** The index variable of each reverse loop being emitted (its iteration, counted from 0). */
   private readonly loopIndex = new Map<number, string>();
   private readonly cursors = new Map<ValueId, { loop: number; buf: string; at: string; column: boolean }>();
@@ -289,6 +336,15 @@ class FunctionEmitter {
       t.all.push({ name, kind: "U32Stack" });
     }
     return t;
+  }
+
+  /** `function f(x: number, …): number { … }`: the value alone. */
+  emitPrimal(): ts.FunctionDeclaration {
+    const { func } = this.a;
+    const body = [...this.forward(this.a.forward), f.createReturnStatement(this.operand(func.result))];
+    const params = func.params.map((p) => param(this.names.value.get(p.value)!, shapeType(p.shape)));
+    const decl = f.createFunctionDeclaration(undefined, undefined, func.name, undefined, params, numberType(), f.createBlock(body, true));
+    return doc(decl, `${func.name} itself, for the functions that call it.`);
   }
 
   emit(): ts.FunctionDeclaration {
@@ -565,17 +621,43 @@ class FunctionEmitter {
     const out: ts.Statement[] = [];
     let last = enclosing;
     for (const st of list) {
-      const stmt = st.kind === "update" ? st.stmt : st.kind === "if" || st.kind === "loop" ? st.region.stmt : -1;
-      const node = this.reverseStatement(st);
-      if (stmt >= 0 && stmt !== last) comment(node, ` ${this.a.func.statements[stmt].text}`);
+      const stmt =
+        st.kind === "update" ? st.stmt : st.kind === "if" || st.kind === "loop" ? st.region.stmt : st.kind === "call" ? st.op.stmt : -1;
+      const nodes = this.reverseStatement(st);
+      const list = Array.isArray(nodes) ? nodes : [nodes];
+      if (stmt >= 0 && stmt !== last) comment(list[0], ` ${this.a.func.statements[stmt].text}`);
       if (stmt >= 0) last = stmt;
-      out.push(node);
+      out.push(...list);
     }
     return out;
   }
 
-  private reverseStatement(st: AdjStmt): ts.Statement {
+  private reverseStatement(st: AdjStmt): ts.Statement | ts.Statement[] {
     switch (st.kind) {
+      case "call": {
+        // `scratch_f.x = 0; fGradInto(a, b, scratch_f, dt3); dx += scratch_f.x;` — the callee's
+        // gradient at these arguments, seeded with this call's adjoint, through a reused record
+        const callee = this.callees.get(st.op.member!)!;
+        const scratch = f.createIdentifier(callee.scratch);
+        const field = (name: string) => f.createPropertyAccessExpression(scratch, name);
+        const reset = callee.params.map((name) =>
+          f.createExpressionStatement(f.createBinaryExpression(field(name), SK.EqualsToken, f.createNumericLiteral(0))),
+        );
+        const args = st.op.args.map((x) => this.operandIn(x, true));
+        const call = f.createExpressionStatement(
+          f.createCallExpression(f.createIdentifier(gradIntoName(st.op.member!)), undefined, [...args, scratch, this.expr(st.seed, true)]),
+        );
+        const adds = st.targets.flatMap((t, k) =>
+          t === null
+            ? []
+            : [
+                f.createExpressionStatement(
+                  f.createBinaryExpression(f.createIdentifier(this.adj(t)), SK.PlusEqualsToken, field(callee.params[k])),
+                ),
+              ],
+        );
+        return [...reset, call, ...adds];
+      }
       case "declare":
         return letDecl(this.adj(st.target), f.createNumericLiteral(0));
       case "pop": {
@@ -727,6 +809,13 @@ class FunctionEmitter {
       return f.createElementAccessExpression(this.operandIn(op.args[0], inReverse), this.operandIn(op.args[1], inReverse));
     if (op.prim === "field") return f.createPropertyAccessExpression(this.operandIn(op.args[0], inReverse), op.member!);
     if (op.prim === "length") return f.createPropertyAccessExpression(this.operandIn(op.args[0], inReverse), "length");
+    // f(a, b): the callee's value, from its plain copy in this module
+    if (op.prim === "callTagged")
+      return f.createCallExpression(
+        f.createIdentifier(op.member!),
+        undefined,
+        op.args.map((x) => this.operandIn(x, inReverse)),
+      );
     return this.expr({ k: "prim", prim: op.prim, args: op.args.map(operandExpr) }, inReverse);
   }
 
@@ -799,6 +888,7 @@ function primExpr(e: Extract<Expr, { k: "prim" }>, args: ts.Expression[]): ts.Ex
     case "index":
     case "field":
     case "length":
+    case "callTagged":
       throw new Error(`${e.prim} is emitted from its operation (opExpr), not from an expression tree`);
   }
 }

@@ -7,6 +7,10 @@ export const messages = {
     `ADC1003: the operator '${op}' is not supported in a @differentiable function (supported: + - * / ** %, unary -, comparisons, && || !, ?:)`,
   noRuleForCall: (callee: string) =>
     `ADC1004: cannot differentiate the call to '${callee}': adc has no derivative for it; a @differentiable function may call the Math functions listed in the README (calls to your own functions are not supported yet)`,
+  callArguments: (callee: string, want: number, got: number) => `ADC1045: '${callee}' takes ${want} argument(s), not ${got}`,
+  callWithArrays: (callee: string) =>
+    `ADC1046: calls to '${callee}', whose parameters are arrays or records, are not supported yet (only number parameters)`,
+  recursion: (callee: string) => `ADC1047: '${callee}' calls itself (directly or through other functions); recursion is not supported`,
   callToTagged: (callee: string) =>
     `ADC1005: '${callee}' is @differentiable too, but calls between @differentiable functions are not supported yet; inline its body for now`,
   unknownMathMember: (name: string) => `ADC1006: 'Math.${name}' is not supported in a @differentiable function`,

@@ -3,7 +3,7 @@
 // control flow backwards.
 import type { Expr } from "./expr.js";
 import type { PathStep } from "../rules/apply.js";
-import type { Block, Func, IfRegion, LoopRegion, Operand, Param, ValueId } from "./types.js";
+import type { Block, Func, IfRegion, LoopRegion, Op, Operand, Param, ValueId } from "./types.js";
 
 export type AdjStmt =
   /** `let d<v> = 0`: an adjoint first reached inside a nested region is declared where v lives. */
@@ -26,6 +26,8 @@ export type AdjStmt =
   | { kind: "recompute"; value: ValueId }
   /** `const i = init + k * step`: a loop counter, from the reverse loop's own index k (the iteration). */
   | { kind: "induction"; value: ValueId; loop: number; init: Operand; step: number }
+  /** A call of another tagged function, reversed: its GradInto with this call's adjoint as seed adds into the arguments' adjoints. */
+  | { kind: "call"; op: Op; seed: Expr; targets: (ValueId | null)[] }
   /** The reverse of an if: the same branch, chosen by the recorded decision (`stack`) or by recomputing the condition. */
   | { kind: "if"; region: IfRegion; decision: Expr | "stack"; then: AdjStmt[]; else: AdjStmt[] }
   /** The reverse of a loop: its iterations, last to first. */

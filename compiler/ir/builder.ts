@@ -49,6 +49,13 @@ export class FuncBuilder {
     return { kind: "value", id: result };
   }
 
+  /** Names what an operation reads or calls (`p.W1`'s field, `f(x)`'s callee). */
+  setMember(result: Operand, member: string): void {
+    const op = this.current.find((s) => s.kind === "op" && result.kind === "value" && s.result === result.id) as Op | undefined;
+    if (!op) throw new Error("setMember: no such operation in the current block");
+    op.member = member;
+  }
+
   shapeOf(a: Operand): Shape | undefined {
     return a.kind === "value" ? this.values[a.id].shape : undefined;
   }

@@ -43,7 +43,7 @@ export function interpretAdjoint(a: Adjoint, args: number[], seed = 1): Gradient
   const forward = (b: Block) => {
     for (const s of b) {
       if (s.kind === "op") {
-        values.set(s.result, evalOp(s, values));
+        values.set(s.result, evalOp(s, values, a.func.callees));
         record(s.result);
       } else if (s.kind === "if") {
         const taken = operand(s.cond, values) !== 0;
@@ -97,8 +97,20 @@ export function interpretAdjoint(a: Adjoint, args: number[], seed = 1): Gradient
     for (const s of list) {
       if (s.kind === "declare") adjoints.set(s.target, 0);
       else if (s.kind === "pop") values.set(s.value, pop(stacks, s.value, "values"));
-      else if (s.kind === "recompute") values.set(s.value, evalOp(ops.get(s.value)!, values));
-      else if (s.kind === "induction") values.set(s.value, operand(s.init, values) + iteration.get(s.loop)! * s.step);
+      else if (s.kind === "recompute") values.set(s.value, evalOp(ops.get(s.value)!, values, a.func.callees));
+      else if (s.kind === "call") {
+        // the callee's adjoint at these arguments, with this call's adjoint as seed
+        const callee = a.func.callees?.get(s.op.member!);
+        if (!callee?.adjoint) throw new Error(`the adjoint interpreter does not know '${s.op.member}'`);
+        const run = interpretAdjoint(
+          callee.adjoint as Adjoint,
+          s.op.args.map((x) => operand(x, values)),
+          evalExpr(s.seed, values, adjoints, seed),
+        );
+        s.targets.forEach((t, k) => {
+          if (t !== null) adjoints.set(t, mustGet(adjoints, t, "adjoint") + run.grad[callee.func.params[k].name]);
+        });
+      } else if (s.kind === "induction") values.set(s.value, operand(s.init, values) + iteration.get(s.loop)! * s.step);
       else if (s.kind === "update" && s.path) {
         // into a part of an array's or record's adjoint
         let container = view(s.target);

@@ -16,26 +16,31 @@ const MAX_ITERATIONS = 100_000_000;
 
 export function interpret(f: Func, args: number[]): Run {
   const values = bindParams(f, args);
-  runBlock(f.body, values);
+  runBlock(f.body, values, undefined, f.callees);
   return { value: operand(f.result, values), values };
 }
 
-export function runBlock(block: Block, values: Map<ValueId, number>, onIteration?: (loopId: number) => void): void {
+export function runBlock(
+  block: Block,
+  values: Map<ValueId, number>,
+  onIteration?: (loopId: number) => void,
+  callees?: Func["callees"],
+): void {
   for (const s of block) {
     if (s.kind === "op") {
-      values.set(s.result, evalOp(s, values));
+      values.set(s.result, evalOp(s, values, callees));
     } else if (s.kind === "if") {
       const taken = operand(s.cond, values) !== 0;
-      runBlock(taken ? s.then : s.else, values, onIteration);
+      runBlock(taken ? s.then : s.else, values, onIteration, callees);
       for (const p of s.phis) values.set(p.result, operand(taken ? p.then : p.else, values));
     } else {
       for (const c of s.carried) values.set(c.phi, operand(c.init, values));
       for (let n = 0; ; n++) {
         if (n > MAX_ITERATIONS) throw new Error(`loop${s.id} ran more than ${MAX_ITERATIONS} iterations`);
-        runBlock(s.header, values, onIteration);
+        runBlock(s.header, values, onIteration, callees);
         if (operand(s.cond, values) === 0) break;
         onIteration?.(s.id);
-        runBlock(s.body, values, onIteration);
+        runBlock(s.body, values, onIteration, callees);
         // all latches are read before any phi changes (a swap stays a swap)
         const next = s.carried.map((c) => operand(c.latch, values));
         s.carried.forEach((c, k) => values.set(c.phi, next[k]));
@@ -49,8 +54,13 @@ export function runBlock(block: Block, values: Map<ValueId, number>, onIteration
  * An operation's value. Arrays and records (parameters, and the rows and fields read from them)
  * are held in the same map as numbers; only the access primitives look inside them.
  */
-export function evalOp(op: Op, values: Map<ValueId, number>): number {
+export function evalOp(op: Op, values: Map<ValueId, number>, callees?: Func["callees"]): number {
   const args = op.args.map((a) => operand(a, values));
+  if (op.prim === "callTagged") {
+    const callee = callees?.get(op.member!);
+    if (!callee) throw new Error(`the interpreter does not know '${op.member}'`);
+    return interpret(callee.func, args).value;
+  }
   if (op.prim === "index") return (args[0] as unknown as ArrayLike<number>)[args[1]];
   if (op.prim === "field") return (args[0] as unknown as Record<string, number>)[op.member!];
   if (op.prim === "length") return (args[0] as unknown as ArrayLike<number>).length;

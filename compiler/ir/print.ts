@@ -118,7 +118,10 @@ export function printAdjoint(a: Adjoint): string {
       if (s.kind === "declare") lines.push(`${indent}d%${names.get(s.target)} = 0`);
       else if (s.kind === "pop") lines.push(`${indent}pop %${names.get(s.value)}`);
       else if (s.kind === "recompute") lines.push(`${indent}recompute %${names.get(s.value)}`);
-      else if (s.kind === "induction")
+      else if (s.kind === "call") {
+        const targets = s.targets.map((t) => (t === null ? "_" : `d%${names.get(t)}`)).join(", ");
+        lines.push(`${indent}${targets} += grad of ${s.op.member}(${s.op.args.map(ref).join(", ")}) with seed ${printExpr(s.seed, names)}`);
+      } else if (s.kind === "induction")
         lines.push(`${indent}%${names.get(s.value)} = ${ref(s.init)} + ${s.step} * (iteration of loop${s.loop})`);
       else if (s.kind === "update")
         lines.push(`${indent}d%${names.get(s.target)} ${s.mode === "add" ? "+=" : "="} ${printExpr(s.expr, names)}`);

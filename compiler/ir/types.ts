@@ -48,7 +48,7 @@ export interface Op {
   /** A key of RULES. */
   prim: string;
   args: Operand[];
-  /** For `field`: the record field read (`p.W1`). */
+  /** For `field`: the record field read (`p.W1`). For `call`: the tagged function called. */
   member?: string;
   /** Index into Func.statements: the source statement this operation came from. */
   stmt: number;
@@ -115,6 +115,8 @@ export interface SourceStatement {
 
 export interface Func {
   name: string;
+  /** The tagged functions this one calls, by name, once the whole file is compiled (for the interpreters). */
+  callees?: Map<string, { func: Func; adjoint?: unknown }>;
   params: Param[];
   /** Indexed by ValueId. */
   values: Value[];

@@ -24,7 +24,7 @@ export function differentiableOperands(rule: Rule, arity: number): boolean[] {
 /** `op`'s contribution to the adjoint of operand i: partial * g (or the rule's routed vjp), simplified; null when none. */
 export function contribution(op: Op, i: number): Expr | null {
   const rule = ruleOf(op.prim);
-  if (rule.kind === "zero" || rule.kind === "access") return null;
+  if (rule.kind === "zero" || rule.kind === "access" || rule.kind === "call") return null;
   const template = rule.grad(roles(op.args.length))[i];
   if (!template) return null;
   const g: Expr = { k: "adj", id: op.result };

@@ -16,7 +16,9 @@ export type Form =
   /** `a[i]`, `p.name` (the op's member), `a.length`. */
   | { kind: "index" }
   | { kind: "field" }
-  | { kind: "length" };
+  | { kind: "length" }
+  /** `f(a, b)`: another tagged function (the op's member names it). */
+  | { kind: "callTagged" };
 
 /** Names a rule's gradient may read: its operands, its own result, or all operands of a variadic one. */
 export type Need = "x" | "y" | "out" | "args";
@@ -47,7 +49,7 @@ export interface Rule {
    * "access": reading a part of an array or record; its adjoint adds into that part of the
    * container's adjoint (`dW[i][j] += g`), which the reverse sweep writes itself.
    */
-  kind: "partials" | "vjp" | "zero" | "access";
+  kind: "partials" | "vjp" | "zero" | "access" | "call";
   /** One entry per operand; null means that operand has no derivative (a condition, say). */
   grad: (r: Roles) => (Expr | null)[];
 }
@@ -86,6 +88,20 @@ export function access(form: Form, arity: number): Rule {
     needs: [],
     kind: "access",
     grad: () => [{ k: "const", value: 1 }, ...Array(arity - 1).fill(null)],
+  };
+}
+
+/** A call of another tagged function: differentiable in every argument, through the callee's own adjoint. */
+export function callOfTagged(): Rule {
+  return {
+    form: { kind: "callTagged" },
+    arity: "variadic",
+    eval: () => {
+      throw new Error("a call is evaluated by the interpreter, with the callee's IR");
+    },
+    needs: [],
+    kind: "call",
+    grad: ({ args }) => args.map(() => ({ k: "const", value: 1 })),
   };
 }
 

@@ -31,7 +31,7 @@ import {
   two,
   zero,
 } from "./dsl.js";
-import { access, binary, call, partials, predicate, vjp, zeroDerivative, type Rule } from "./kinds.js";
+import { access, binary, call, callOfTagged, partials, predicate, vjp, zeroDerivative, type Rule } from "./kinds.js";
 
 const LN2 = named(Math.LN2, "Math.LN2");
 const LN10 = named(Math.LN10, "Math.LN10");
@@ -164,6 +164,9 @@ export const RULES = {
   length: zeroDerivative({ kind: "length" }, 1, () => {
     throw new Error("length is evaluated on arrays, by the interpreter");
   }),
+
+  // f(a, b) for another tagged function f: the reverse sweep calls f's GradInto with the upstream gradient as seed
+  callTagged: callOfTagged(),
 
   // stopGradient(x) from "adc": x at run time, a blocked path for the gradient
   stopGradient: zeroDerivative({ kind: "identity" }, 1, (x) => x),
