@@ -175,10 +175,8 @@ export function reverse(a: Analysed): Adjoint {
     for (const x of op.args) {
       if (x.kind !== "value") continue;
       if (inductions.has(x.id)) {
-        // a loop counter: computed from the iteration, whether or not anything else reads it
-        recording.inductions.add(x.id);
-        const init = (inductions.get(x.id) as { init: Operand }).init;
-        if (init.kind === "value") record.add(init.id);
+        // a loop counter: computed from the iteration (committed with the rest, below)
+        needs.push(x.id);
         continue;
       }
       const available = recording.stacked.has(x.id) || recording.recomputed.has(x.id) || recording.inductions.has(x.id);
@@ -199,8 +197,17 @@ export function reverse(a: Analysed): Adjoint {
       continue;
     }
     const again = recomputation(v, 4);
-    if (again) for (const x of again) recording.recomputed.add(x);
-    else recording.stacked.add(v);
+    if (again) {
+      for (const x of again) {
+        if (!inductions.has(x)) {
+          recording.recomputed.add(x);
+          continue;
+        }
+        recording.inductions.add(x);
+        const init = (inductions.get(x) as { init: Operand }).init;
+        if (init.kind === "value") record.add(init.id);
+      }
+    } else recording.stacked.add(v);
     decided.add(v);
   }
   for (const v of recording.inductions) record.delete(v);
