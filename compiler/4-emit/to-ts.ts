@@ -677,6 +677,8 @@ class FunctionEmitter {
         );
       }
       case "recompute":
+        // a row or field (`layer.first.W[i]`) is written where it is read, not named
+        if (this.a.func.values[st.value].type === "object") return [];
         return constDecl(this.name(st.value), this.opExpr(this.ops.get(st.value)!, true));
       case "induction": {
         // `const i = k` (or `init + k * step`): the counter of the iteration k being reversed
@@ -838,8 +840,11 @@ class FunctionEmitter {
     switch (e.k) {
       case "const":
         return literal(e.value, e.text);
-      case "val":
-        return this.inlined.has(e.id) && !inReverse ? this.opExpr(this.ops.get(e.id)!) : f.createIdentifier(this.name(e.id));
+      case "val": {
+        if (this.inlined.has(e.id) && !inReverse) return this.opExpr(this.ops.get(e.id)!);
+        const view = inReverse && this.a.recording.recomputed.has(e.id) && this.a.func.values[e.id].type === "object";
+        return view ? this.opExpr(this.ops.get(e.id)!, true) : f.createIdentifier(this.name(e.id));
+      }
       case "adj":
         return f.createIdentifier(this.adj(e.id));
       case "role":
