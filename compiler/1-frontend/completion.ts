@@ -60,22 +60,28 @@ export function assignedNames(node: ts.Node): Set<string> {
   const visit = (n: ts.Node) => {
     if (ts.isFunctionLike(n)) return;
     if (ts.isBinaryExpression(n) && isAssignment(n.operatorToken.kind)) {
-      let target = n.left;
-      while (ts.isParenthesizedExpression(target)) target = target.expression;
-      if (ts.isIdentifier(target)) out.add(target.text);
+      const target = writtenName(n.left);
+      if (target) out.add(target);
     }
     if (
       (ts.isPrefixUnaryExpression(n) || ts.isPostfixUnaryExpression(n)) &&
       (n.operator === ts.SyntaxKind.PlusPlusToken || n.operator === ts.SyntaxKind.MinusMinusToken)
     ) {
-      let target: ts.Expression = n.operand;
-      while (ts.isParenthesizedExpression(target)) target = target.expression;
-      if (ts.isIdentifier(target)) out.add(target.text);
+      const target = writtenName(n.operand);
+      if (target) out.add(target);
     }
     ts.forEachChild(n, visit);
   };
   visit(node);
   return out;
+}
+
+/** The variable an assignment writes: `x` of `x = …`, and the array `A` of `A[i][j] = …`. */
+function writtenName(target: ts.Expression): string | undefined {
+  for (;;) {
+    if (ts.isParenthesizedExpression(target) || ts.isElementAccessExpression(target)) target = target.expression;
+    else return ts.isIdentifier(target) ? target.text : undefined;
+  }
 }
 
 function isAssignment(kind: ts.SyntaxKind): boolean {

@@ -13,7 +13,7 @@ import * as ts from "typescript";
 import { AdcError, spanOf } from "../diagnostics/report.js";
 import { messages } from "../diagnostics/messages.js";
 import { FuncBuilder } from "../ir/builder.js";
-import { constant, FALSE, TRUE, type Carried, type Func, type Operand, type Phi } from "../ir/types.js";
+import { constant, FALSE, NUMBER, TRUE, type Carried, type Func, type Operand, type Phi, type Shape } from "../ir/types.js";
 import { primOfMathCall, ruleOf } from "../rules/table.js";
 import { assignedNames, blockCompletes, completesNormally, containsBreakFor, containsContinueFor, containsReturn } from "./completion.js";
 import { describeExpression, describeStatement } from "./describe.js";
@@ -28,6 +28,8 @@ interface Binding {
   synthetic?: boolean;
   /** undefined until a `let` without initializer is assigned (or where only some paths assign it). */
   operand?: Operand;
+  /** A local array: its operand is the current version; element writes make new ones. */
+  storage?: boolean;
 }
 
 /** What lowerItems walks: statements, and the scope changes of the blocks they came from. */
@@ -242,6 +244,15 @@ class Lowering {
     for (const d of list.declarations) {
       if (!ts.isIdentifier(d.name)) throw new AdcError(this.span(d.name), messages.destructuring());
       const name = d.name.text;
+      const init = d.initializer && skipWrappers(d.initializer);
+      if (init && isAllocation(init)) {
+        // `const a = new Array(n).fill(0)`: a local array, written in place
+        if (!isConst) throw new AdcError(this.span(d.name), messages.allocationPlace());
+        const operand = this.allocation(init);
+        this.b.nameValue(operand, name);
+        this.scopes[this.scopes.length - 1].set(name, { name, mutable: false, operand, storage: true });
+        continue;
+      }
       if (d.type && d.type.kind !== ts.SyntaxKind.NumberKeyword && d.type.kind !== ts.SyntaxKind.BooleanKeyword && !isConst) {
         throw new AdcError(this.span(d.type), messages.localType(name, oneLine(d.type.getText(this.file))));
       }
@@ -277,8 +288,9 @@ class Lowering {
       : ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)
         ? skipParens(e.operand)
         : undefined;
-    if (target && (ts.isElementAccessExpression(target) || ts.isPropertyAccessExpression(target))) {
-      throw new AdcError(this.span(target), messages.writeIntoArray());
+    if (target && ts.isElementAccessExpression(target)) return this.elementWrite(e, target);
+    if (target && ts.isPropertyAccessExpression(target)) {
+      throw new AdcError(this.span(target), messages.writeIntoArray(oneLine(target.getText(this.file))));
     }
     if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.CommaToken) {
       this.effect(e.left, at);
@@ -345,7 +357,7 @@ class Lowering {
         binding.operand = cond; // a flag set in the then-branch is the condition
       else if (sameOperand(a, FALSE) && sameOperand(e, TRUE)) after.push(() => (binding.operand = this.b.op("not", [cond], span)));
       else {
-        const result = this.b.joinValue(binding.name, this.b.typeOf(a), span, binding.synthetic);
+        const result = this.b.joinValue(binding.name, this.b.typeOf(a), span, binding.synthetic, a);
         phis.push({ result, then: a, else: e });
         binding.operand = { kind: "value", id: result };
       }
@@ -374,7 +386,7 @@ class Lowering {
     const carriedBindings: Binding[] = [];
     for (const name of assigned) {
       const binding = this.lookup(name);
-      if (binding && binding.mutable && !carriedBindings.includes(binding)) carriedBindings.push(binding);
+      if (binding && (binding.mutable || binding.storage) && !carriedBindings.includes(binding)) carriedBindings.push(binding);
     }
     if (returns) carriedBindings.push(this.returned, this.result);
     if (broke) carriedBindings.push(broke);
@@ -385,7 +397,7 @@ class Lowering {
     for (const binding of carriedBindings) {
       const init = binding.operand;
       if (!init) throw new AdcError(span, messages.needsValueBeforeLoop(binding.name));
-      const phi = this.b.joinValue(binding.name, this.b.typeOf(init), span, binding.synthetic);
+      const phi = this.b.joinValue(binding.name, this.b.typeOf(init), span, binding.synthetic, init);
       carried.push({ phi, init, binding });
       binding.operand = { kind: "value", id: phi };
     }
@@ -430,7 +442,7 @@ class Lowering {
 
     const done: Carried[] = carried.map((c) => {
       const latch = c.binding.operand ?? constant(NaN);
-      const result = this.b.joinValue(c.binding.name, this.b.typeOf(c.init), span, c.binding.synthetic);
+      const result = this.b.joinValue(c.binding.name, this.b.typeOf(c.init), span, c.binding.synthetic, c.init);
       c.binding.operand = { kind: "value", id: result };
       return { phi: c.phi, init: c.init, latch, result };
     });
@@ -540,6 +552,7 @@ class Lowering {
     if (ts.isConditionalExpression(e)) return this.ternary(e);
     if (ts.isCallExpression(e)) return this.call(e);
     if (ts.isElementAccessExpression(e)) return this.element(e);
+    if (isAllocation(e)) throw new AdcError(this.span(e), messages.allocationPlace());
     if (ts.isPropertyAccessExpression(e) && !this.isMathName(e.expression)) return this.member(e);
     if (ts.isPropertyAccessExpression(e) && this.isMath(e.expression)) {
       const name = e.name.text;
@@ -553,6 +566,12 @@ class Lowering {
   // Lowers `a[i]` into `%t = index %a, %i` (an element: a number, or a row of a matrix).
   private element(e: ts.ElementAccessExpression): Operand {
     if (e.questionDotToken) throw new AdcError(this.span(e), messages.unsupportedExpression("optional chaining (?.)"));
+    const local = this.localPlace(e);
+    if (local) {
+      // `A[i][j]` of a local array: `%t = load %A, %i, %j` (reads the current version)
+      if (local.element.kind !== "number") throw new AdcError(this.span(e), messages.localRow(local.binding.name));
+      return this.b.local("load", [local.binding.operand!, ...local.indices], NUMBER, this.span(e));
+    }
     const container = this.expr(e.expression);
     const shape = this.b.shapeOf(container);
     const element = shape && elementOf(shape);
@@ -561,10 +580,74 @@ class Lowering {
     return this.b.access("index", [container, index], element, this.span(e));
   }
 
+  /** `A[i][j]` where A is a local array: its binding, the indices (lowered, outermost first) and the shape they reach. */
+  private localPlace(e: ts.ElementAccessExpression): { binding: Binding; indices: Operand[]; element: Shape } | undefined {
+    const chain: ts.ElementAccessExpression[] = [];
+    let base: ts.Expression = e;
+    while (ts.isElementAccessExpression(base)) {
+      if (base.questionDotToken) throw new AdcError(this.span(base), messages.unsupportedExpression("optional chaining (?.)"));
+      chain.unshift(base);
+      base = skipWrappers(base.expression);
+    }
+    if (!ts.isIdentifier(base)) return undefined;
+    const binding = this.lookup(base.text);
+    if (!binding?.storage) return undefined;
+    let shape: Shape = this.b.shapeOf(binding.operand!)!;
+    const indices: Operand[] = [];
+    for (const access of chain) {
+      const element = elementOf(shape);
+      if (!element) throw new AdcError(this.span(access.expression), messages.notAnArray(oneLine(access.expression.getText(this.file))));
+      indices.push(this.number(access.argumentExpression));
+      shape = element;
+    }
+    return { binding, indices, element: shape };
+  }
+
+  // Lowers `A[i] = v` into `%A.2 = store %A, %i, %v`; `A[i] += v` reads A[i] first.
+  private elementWrite(e: ts.Expression, target: ts.ElementAccessExpression): void {
+    const local = this.localPlace(target);
+    if (!local) throw new AdcError(this.span(target), messages.writeIntoArray(oneLine(target.expression.getText(this.file))));
+    const { binding, indices } = local;
+    if (local.element.kind !== "number") throw new AdcError(this.span(target), messages.localRow(binding.name));
+    const span = this.span(e);
+    const current = () => this.b.local("load", [binding.operand!, ...indices], NUMBER, this.span(target));
+    let written: Operand;
+    if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken) written = this.number(e.right);
+    else if (ts.isBinaryExpression(e) && COMPOUND[e.operatorToken.kind]) {
+      written = this.b.op(COMPOUND[e.operatorToken.kind]!, [current(), this.number(e.right)], span);
+    } else if ((ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && e.operator === ts.SyntaxKind.PlusPlusToken) {
+      written = this.b.op("add", [current(), constant(1)], span);
+    } else if ((ts.isPrefixUnaryExpression(e) || ts.isPostfixUnaryExpression(e)) && e.operator === ts.SyntaxKind.MinusMinusToken) {
+      written = this.b.op("sub", [current(), constant(1)], span);
+    } else throw new AdcError(span, messages.unsupportedStatement(`the expression statement '${oneLine(e.getText(this.file))}'`));
+    binding.operand = this.b.local("store", [binding.operand!, ...indices, written], this.b.shapeOf(binding.operand!)!, span, binding.name);
+  }
+
+  // Lowers `new Array(n).fill(0)` into `%A = allocate 0, %n` (the shape says Array or
+  // Float64Array, one or two levels); `[a, b]` into `%A = arrayLiteral %a, %b`.
+  private allocation(e: ts.Expression): Operand {
+    const fail = (): never => {
+      throw new AdcError(this.span(e), messages.allocationForm(oneLine(e.getText(this.file))));
+    };
+    if (ts.isArrayLiteralExpression(e)) {
+      if (e.elements.length === 0 || e.elements.some(ts.isSpreadElement)) fail();
+      const elements = e.elements.map((x) => this.number(x));
+      return this.b.local("arrayLiteral", elements, { kind: "array", element: NUMBER, container: "array", readonly: false }, this.span(e));
+    }
+    const form = allocationForm(e);
+    if (!form) return fail();
+    const fill = form.fill === undefined ? 0 : literalNumber(form.fill);
+    if (fill === undefined) return fail();
+    const sizes = form.sizes.map((n) => this.number(n));
+    return this.b.local("allocate", [constant(fill), ...sizes], form.shape, this.span(e));
+  }
+
   // Lowers `p.W1` into `%t = field %p .W1`, and `a.length` into `%t = length %a`.
   private member(e: ts.PropertyAccessExpression): Operand {
     if (e.questionDotToken) throw new AdcError(this.span(e), messages.unsupportedExpression("optional chaining (?.)"));
-    const container = this.expr(e.expression);
+    const root = skipWrappers(e.expression);
+    const local = ts.isIdentifier(root) ? this.lookup(root.text) : undefined;
+    const container = local?.storage && local.operand ? local.operand : this.expr(e.expression);
     const shape = this.b.shapeOf(container);
     const name = e.name.text;
     const text = oneLine(e.expression.getText(this.file));
@@ -579,6 +662,7 @@ class Lowering {
 
   private read(id: ts.Identifier): Operand {
     const binding = this.lookup(id.text);
+    if (binding?.storage) throw new AdcError(this.span(id), messages.localArrayUse(id.text));
     if (binding) {
       if (!binding.operand) throw new AdcError(this.span(id), messages.readBeforeAssign(id.text));
       return binding.operand;
@@ -797,6 +881,65 @@ function sameOperand(a: Operand | undefined, b: Operand | undefined): boolean {
   if (!a || !b) return a === b;
   if (a.kind === "value" || b.kind === "value") return a.kind === b.kind && (a as { id: number }).id === (b as { id: number }).id;
   return Object.is(a.value, b.value) && a.text === b.text;
+}
+
+/** `(e)`, `e as T`, `e!`, `e satisfies T`: e. */
+function skipWrappers(e: ts.Expression): ts.Expression {
+  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e))
+    e = e.expression;
+  return e;
+}
+
+/** Does `e` make a new array (the forms `allocationForm` reads, or an array literal)? */
+function isAllocation(e: ts.Expression): boolean {
+  if (ts.isArrayLiteralExpression(e) || ts.isNewExpression(e)) return true;
+  if (!ts.isCallExpression(e)) return false;
+  const callee = skipWrappers(e.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return false;
+  const target = skipWrappers(callee.expression);
+  return (callee.name.text === "fill" && ts.isNewExpression(target)) || (callee.name.text === "from" && ts.isIdentifier(target) && target.text === "Array");
+}
+
+/**
+ * The sizes, fill and shape of `new Array(n).fill(c)`, `new Float64Array(n)`, `new Float32Array(n)`,
+ * `Array.from({ length: n }, () => c)`, and `Array.from({ length: m }, () => <one of those>)`.
+ */
+function allocationForm(e: ts.Expression): { sizes: ts.Expression[]; fill?: ts.Expression; shape: Shape } | undefined {
+  e = skipWrappers(e);
+  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.arguments?.length === 1) {
+    const name = e.expression.text;
+    if (name === "Float64Array" || name === "Float32Array")
+      return { sizes: [e.arguments[0]], shape: { kind: "array", element: NUMBER, container: name, readonly: false } };
+    return undefined;
+  }
+  if (!ts.isCallExpression(e)) return undefined;
+  const callee = skipWrappers(e.expression);
+  if (!ts.isPropertyAccessExpression(callee)) return undefined;
+  const target = skipWrappers(callee.expression);
+  if (callee.name.text === "fill" && e.arguments.length === 1 && ts.isNewExpression(target)) {
+    if (!ts.isIdentifier(target.expression) || target.expression.text !== "Array" || target.arguments?.length !== 1) return undefined;
+    return { sizes: [target.arguments[0]], fill: e.arguments[0], shape: { kind: "array", element: NUMBER, container: "array", readonly: false } };
+  }
+  if (callee.name.text !== "from" || !ts.isIdentifier(target) || target.text !== "Array" || e.arguments.length !== 2) return undefined;
+  const [like, make] = e.arguments;
+  if (!ts.isObjectLiteralExpression(like) || like.properties.length !== 1) return undefined;
+  const length = like.properties[0];
+  if (!ts.isPropertyAssignment(length) || !ts.isIdentifier(length.name) || length.name.text !== "length") return undefined;
+  if (!ts.isArrowFunction(make) || make.parameters.length !== 0 || ts.isBlock(make.body)) return undefined;
+  const body = skipWrappers(make.body);
+  if (literalNumber(body) !== undefined)
+    return { sizes: [length.initializer], fill: body, shape: { kind: "array", element: NUMBER, container: "array", readonly: false } };
+  const row = allocationForm(body);
+  if (!row || row.shape.kind !== "array" || row.shape.element.kind !== "number") return undefined;
+  return { sizes: [length.initializer, ...row.sizes], fill: row.fill, shape: { kind: "array", element: row.shape, container: "array", readonly: false } };
+}
+
+/** A number literal, `-3` too. */
+function literalNumber(e: ts.Expression): number | undefined {
+  e = skipWrappers(e);
+  if (ts.isNumericLiteral(e)) return Number(e.text);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand)) return -Number(e.operand.text);
+  return undefined;
 }
 
 function skipParens(e: ts.Expression): ts.Expression {

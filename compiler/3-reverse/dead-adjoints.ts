@@ -8,19 +8,21 @@ import { adjStmtsOf } from "../ir/adjoint.js";
 import { walk } from "../ir/expr.js";
 import type { ValueId } from "../ir/types.js";
 
-export function removeDeadAdjoints(reverse: AdjStmt[], wanted: Set<ValueId>): void {
+export function removeDeadAdjoints(reverse: AdjStmt[], wanted: Set<ValueId>, localArrays: Set<ValueId>): void {
   for (;;) {
     const read = new Set<ValueId>(wanted);
     for (const st of adjStmtsOf(reverse)) {
-      if (st.kind === "update") for (const n of walk(st.expr)) if (n.k === "adj" && n.id !== st.target) read.add(n.id);
-      if (st.kind === "call") for (const n of walk(st.seed)) if (n.k === "adj") read.add(n.id);
+      if (st.kind === "update") for (const n of walk(st.expr)) if ((n.k === "adj" || n.k === "adjAt") && n.id !== st.target) read.add(n.id);
+      if (st.kind === "call") for (const n of walk(st.seed)) if (n.k === "adj" || n.k === "adjAt") read.add(n.id);
     }
     let changed = false;
     const prune = (list: AdjStmt[]) => {
       for (let i = list.length - 1; i >= 0; i--) {
         const st = list[i];
-        // (an update into an array's or record's adjoint is the gradient itself: never dead)
-        let gone = (st.kind === "update" || st.kind === "declare") && !(st.kind === "update" && st.path) && !read.has(st.target);
+        // (an update into a parameter's adjoint is the gradient itself: never dead; into a local
+        // array's, dead when no write or literal reads that array's adjoint)
+        const intoParam = st.kind === "update" && st.path && !localArrays.has(st.target);
+        let gone = (st.kind === "update" || st.kind === "declare" || st.kind === "zeros") && !intoParam && !read.has(st.target);
         if (st.kind === "if") {
           prune(st.then);
           prune(st.else);

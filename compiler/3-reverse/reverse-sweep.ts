@@ -8,9 +8,10 @@
 import type { Analysed } from "../2-analysis/index.js";
 import { liveForward } from "../2-analysis/liveness.js";
 import { SEED, adjStmtsOf, type AdjStmt, type Adjoint, type Recording } from "../ir/adjoint.js";
-import { walk, type Expr } from "../ir/expr.js";
+import { substitute, walk, type Expr } from "../ir/expr.js";
 import { isZero } from "../ir/simplify.js";
 import { loopDepthOf } from "../ir/structure.js";
+import { storageOf } from "../ir/storage.js";
 import { opsOf, type Block, type Op, type Operand, type ValueId } from "../ir/types.js";
 import { operandExpr, pathExprs } from "../rules/apply.js";
 import { ruleOf } from "../rules/table.js";
@@ -31,6 +32,10 @@ export function reverse(a: Analysed): Adjoint {
   const definedBy = new Map<ValueId, Op>([...opsOf(func.body)].map((op) => [op.result, op]));
   const lists = new Map<Block, AdjStmt[]>();
   const inLoopIfs: Extract<AdjStmt, { kind: "if" }>[] = [];
+  // all versions of a local array share one adjoint array, named after the allocation
+  const storage = storageOf(func);
+  const root = (v: ValueId) => storage.get(v) ?? v;
+  const toRoots = (e: Expr): Expr => substitute(e, (leaf) => (leaf.k === "adjAt" ? { ...leaf, id: root(leaf.id), at: leaf.at.map(toRoots) } : undefined));
 
   const isActive = (x: Operand): x is { kind: "value"; id: ValueId } => x.kind === "value" && active.has(x.id);
   const add = (out: AdjStmt[], target: ValueId, expr: Expr, stmt: number, plumbing = false) => {
@@ -53,12 +58,16 @@ export function reverse(a: Analysed): Adjoint {
   const block = (b: Block): AdjStmt[] => {
     const out: AdjStmt[] = [];
     lists.set(b, out);
+    const zeros: AdjStmt[] = [];
     for (let k = b.length - 1; k >= 0; k--) {
       const st = b[k];
       if (st.kind === "op") {
-        if (!active.has(st.result) || !has.has(st.result)) continue;
+        // a local array's adjoint starts, zero, where the array is made: the reverse of this block begins there
+        if ((st.prim === "allocate" || st.prim === "arrayLiteral") && has.has(st.result)) zeros.push({ kind: "zeros", target: st.result });
+        if (!active.has(st.result) || !has.has(root(st.result))) continue;
         // a row or field that received something makes its container's adjoint exist too
-        if (func.values[st.result].type === "object" && st.args[0].kind === "value") has.add(st.args[0].id);
+        if ((st.prim === "index" || st.prim === "field") && func.values[st.result].type === "object" && st.args[0].kind === "value")
+          has.add(st.args[0].id);
         if (st.prim === "callTagged") {
           const targets = st.args.map((x) => (isActive(x) ? x.id : null));
           out.push({ kind: "call", op: st, seed: { k: "adj", id: st.result }, targets });
@@ -66,17 +75,23 @@ export function reverse(a: Analysed): Adjoint {
           continue;
         }
         for (const c of recorded.contributions.get(st.result) ?? []) {
-          if (!c.path) add(out, c.target, c.expr, st.stmt);
+          if (!c.path) add(out, c.target, toRoots(c.expr), st.stmt);
           else if (!isZero(c.expr)) {
-            out.push({ kind: "update", target: c.target, mode: "add", expr: c.expr, stmt: st.stmt, path: c.path });
-            has.add(c.target);
+            out.push({ kind: "update", target: root(c.target), mode: "add", expr: c.expr, stmt: st.stmt, path: c.path });
+            has.add(root(c.target));
           }
+        }
+        // a write overwrote the element: the array before it gets nothing there (`dA[i] = 0`)
+        if (st.prim === "store") {
+          const path = st.args.slice(1, -1).map((i) => ({ index: operandExpr(i) }));
+          out.push({ kind: "update", target: root(st.result), mode: "set", expr: { k: "const", value: 0 }, stmt: st.stmt, path });
         }
       } else if (st.kind === "if") {
         const thenRev: AdjStmt[] = [];
         const elseRev: AdjStmt[] = [];
         for (const p of st.phis) {
-          if (!active.has(p.result) || !has.has(p.result)) continue;
+          // (the versions of a local array are one array: nothing to route)
+          if (!active.has(p.result) || !has.has(p.result) || storage.has(p.result)) continue;
           const g: Expr = { k: "adj", id: p.result };
           if (isActive(p.then)) add(thenRev, p.then.id, g, st.stmt, true);
           if (isActive(p.else)) add(elseRev, p.else.id, g, st.stmt, true);
@@ -92,7 +107,7 @@ export function reverse(a: Analysed): Adjoint {
         if (s.depth.get(b)! > 0) inLoopIfs.push(stmt as Extract<AdjStmt, { kind: "if" }>);
         out.push(stmt);
       } else {
-        const carried = st.carried.filter((c) => active.has(c.phi));
+        const carried = st.carried.filter((c) => active.has(c.phi) && !storage.has(c.phi));
         const body: AdjStmt[] = [];
         for (const c of carried) {
           has.add(c.result); // the adjoint of the variable after the loop carries it backwards
@@ -111,6 +126,7 @@ export function reverse(a: Analysed): Adjoint {
         for (const c of carried) if (isActive(c.init)) add(out, c.init.id, { k: "adj", id: c.result }, st.stmt, true);
       }
     }
+    out.unshift(...zeros);
     return out; // statements were visited last to first: this is the order the reverse sweep runs them in
   };
 
@@ -118,7 +134,11 @@ export function reverse(a: Analysed): Adjoint {
   if (seeded) has.add((func.result as { id: ValueId }).id);
   const rev = block(func.body);
   if (seeded) rev.unshift({ kind: "update", target: (func.result as { id: ValueId }).id, mode: "add", expr: SEED, stmt: -1 });
-  removeDeadAdjoints(rev, new Set(func.params.filter((p) => p.wrt && has.has(p.value)).map((p) => p.value)));
+  removeDeadAdjoints(
+    rev,
+    new Set(func.params.filter((p) => p.wrt && has.has(p.value)).map((p) => p.value)),
+    new Set(storage.values()),
+  );
   // the loops still there count their trips
   recording.trips.clear();
   for (const st of adjStmtsOf(rev)) if (st.kind === "loop") recording.trips.set(st.region.id, st.trips);
@@ -135,8 +155,12 @@ export function reverse(a: Analysed): Adjoint {
   for (const st of adjStmtsOf(rev)) {
     // a reversed call runs the callee again: it reads all the arguments
     if (st.kind === "call") for (const x of st.op.args) if (x.kind === "value") record.add(x.id);
+    // a local array's adjoint is made with the array's sizes
+    const sizes = (v: ValueId): Expr[] => (definedBy.get(v)!.prim === "allocate" ? definedBy.get(v)!.args.slice(1).map(operandExpr) : []);
     const exprs =
-      st.kind === "update"
+      st.kind === "zeros"
+        ? sizes(st.target)
+        : st.kind === "update"
         ? [st.expr, ...pathExprs(st.path), ...(st.path ? viewIndices(st.target) : [])]
         : st.kind === "if" && !inLoopIfs.includes(st as never) && st.decision !== "stack"
           ? [st.decision]
@@ -171,6 +195,8 @@ export function reverse(a: Analysed): Adjoint {
   const recomputation = (v: ValueId, budget: number): ValueId[] | null => {
     const op = definedBy.get(v);
     if (!op || !CHEAP.has(op.prim) || budget === 0) return null;
+    // a local array changes: what was read from it is not read again
+    if (op.args.some((x) => x.kind === "value" && storage.has(x.id))) return null;
     const needs = [v];
     for (const x of op.args) {
       if (x.kind !== "value") continue;

@@ -10,11 +10,14 @@ import * as ts from "typescript";
 import type { AdjStmt, Adjoint } from "../ir/adjoint.js";
 import { adjStmtsOf } from "../ir/adjoint.js";
 import type { Expr } from "../ir/expr.js";
+import { storageOf } from "../ir/storage.js";
 import { structure, type Structure } from "../ir/structure.js";
 import {
+  constant,
   opsOf,
   type Block,
   type Carried,
+  type IfRegion,
   type LoopRegion,
   type Op,
   type Operand,
@@ -201,6 +204,9 @@ function emitGrad(adjoint: Adjoint, globals: string[]): ts.FunctionDeclaration {
 
 // ---- fGradInto: forward sweep, reverse sweep ------------------------------------------------
 
+/** Operations that are statements of their own: a local array's allocation and writes. */
+const NEVER_INLINED = new Set(["allocate", "arrayLiteral", "store"]);
+
 /** How deep an inlined expression may nest before a temporary is kept (readability, and the printers' stacks). */
 const MAX_INLINE_DEPTH = 16;
 
@@ -224,9 +230,12 @@ class FunctionEmitter {
   private readonly rows = new Map<number, { at: string; row: string; columns: ValueId[] }>();
 
   private tapes: Tapes = { values: new Map(), bits: new Map(), trips: new Map(), all: [] };
+  /** Every version of a local array, to its allocation: they are one array in the emitted code. */
+  private readonly storage: Map<ValueId, ValueId>;
 
   constructor(x: EmitFunction, globals: string[]) {
     this.a = x.adjoint;
+    this.storage = storageOf(this.a.func);
     const forwardFunc = { ...this.a.func, body: this.a.forward };
     this.s = structure(forwardFunc);
     for (const op of opsOf(this.a.func.body)) this.ops.set(op.result, op);
@@ -239,16 +248,17 @@ class FunctionEmitter {
     const collect = (b: Block) => {
       for (const st of b) {
         if (st.kind === "op") {
+          if (st.prim === "store") continue; // a write: the array keeps its name
           if (!this.inlined.has(st.result) || this.a.recording.recomputed.has(st.result)) visible.push(st.result);
         } else if (st.kind === "if") {
-          visible.push(...st.phis.map((p) => p.result));
+          visible.push(...this.phisOf(st).map((p) => p.result));
           collect(st.then);
           collect(st.else);
         } else {
-          visible.push(...st.carried.map((c) => c.phi));
+          visible.push(...this.carriedOf(st).map((c) => c.phi));
           collect(st.header);
           collect(st.body);
-          for (const c of st.carried) {
+          for (const c of this.carriedOf(st)) {
             visible.push(c.result);
             same.set(c.result, c.phi);
           }
@@ -261,7 +271,9 @@ class FunctionEmitter {
     const counts = new Map<ValueId, number>();
     const adjointIds: ValueId[] = [];
     for (const st of adjStmtsOf(this.a.reverse)) {
+      if (st.kind === "zeros") adjointIds.push(st.target);
       if (st.kind !== "update" && st.kind !== "declare") continue;
+      if (st.kind === "update" && st.path) continue;
       counts.set(st.target, (counts.get(st.target) ?? 0) + (st.kind === "declare" ? 2 : 1));
       if (st.kind === "update" && st.mode === "set") counts.set(st.target, 2);
       adjointIds.push(st.target);
@@ -394,31 +406,32 @@ class FunctionEmitter {
   // -- which temporaries are written inline, which values are declared up front
 
   private chooseInlined(): void {
-    const uses = new Map<ValueId, { n: number; block: Block; kind: UseKind }>();
-    const use = (x: Operand, block: Block, kind: UseKind) => {
+    // per value: how often it is used, and where (the block, the place in it, the operation)
+    const uses = new Map<ValueId, { n: number; block: Block; kind: UseKind; at: number; by?: ValueId }>();
+    const use = (x: Operand, block: Block, kind: UseKind, at: number, by?: ValueId) => {
       if (x.kind !== "value") return;
       const u = uses.get(x.id);
-      uses.set(x.id, { n: (u?.n ?? 0) + 1, block, kind });
+      uses.set(x.id, { n: (u?.n ?? 0) + 1, block, kind, at, by });
     };
     const visit = (b: Block) => {
-      for (const st of b) {
-        if (st.kind === "op") st.args.forEach((x) => use(x, b, "op"));
+      b.forEach((st, at) => {
+        if (st.kind === "op") st.args.forEach((x) => use(x, b, "op", at, st.result));
         else if (st.kind === "if") {
-          use(st.cond, b, "if");
+          use(st.cond, b, "if", at);
           visit(st.then);
           visit(st.else);
-          for (const p of st.phis) (use(p.then, st.then, "phi"), use(p.else, st.else, "phi"));
+          for (const p of st.phis) (use(p.then, st.then, "phi", st.then.length), use(p.else, st.else, "phi", st.else.length));
         } else {
-          for (const c of st.carried) use(c.init, b, "init");
+          for (const c of st.carried) use(c.init, b, "init", at);
           visit(st.header);
-          use(st.cond, st.header, "loop");
+          use(st.cond, st.header, "loop", st.header.length);
           visit(st.body);
-          for (const c of st.carried) use(c.latch, st.body, "latch");
+          for (const c of st.carried) use(c.latch, st.body, "latch", st.body.length);
         }
-      }
+      });
     };
     visit(this.a.forward);
-    use(this.a.func.result, this.a.forward, "result");
+    use(this.a.func.result, this.a.forward, "result", this.a.forward.length);
     const bitsConds = new Set<ValueId>();
     for (const st of regions(this.a.forward))
       if (st.kind === "if" && this.a.recording.bits.has(st.id) && st.cond.kind === "value") bitsConds.add(st.cond.id);
@@ -436,8 +449,26 @@ class FunctionEmitter {
         u.block === this.s.home.get(op.result) &&
         !this.a.record.has(op.result) &&
         !bitsConds.has(op.result) &&
+        !NEVER_INLINED.has(op.prim) &&
         d < MAX_INLINE_DEPTH;
       if (ok) this.inlined.add(op.result);
+    }
+    // an element of a local array is read where it is written into the code only if no write
+    // into that array comes in between (the array is written in place)
+    for (const op of opsOf(this.a.forward)) {
+      if (op.prim !== "load" || !this.inlined.has(op.result)) continue;
+      let u = uses.get(op.result)!;
+      while (u.kind === "op" && u.by !== undefined && this.inlined.has(u.by)) u = uses.get(u.by)!;
+      const block = this.s.home.get(op.result)!;
+      const array = this.storage.get((op.args[0] as { id: ValueId }).id);
+      const between = block.slice(block.indexOf(op) + 1, u.at);
+      const writes = (st: Block[number]): boolean =>
+        st.kind === "op"
+          ? st.prim === "store" && this.storage.get(st.result) === array
+          : st.kind === "if"
+            ? [...st.then, ...st.else].some(writes)
+            : [...st.header, ...st.body].some(writes);
+      if (between.some(writes)) this.inlined.delete(op.result);
     }
   }
 
@@ -457,18 +488,23 @@ class FunctionEmitter {
     for (const st of b) {
       if (st.kind === "op") {
         if (this.inlined.has(st.result)) continue;
+        if (st.prim === "store") {
+          out.push(f.createExpressionStatement(f.createBinaryExpression(this.element(st.args.slice(0, -1)), SK.EqualsToken, this.operand(st.args[st.args.length - 1]))));
+          continue;
+        }
         out.push(this.define(st.result, this.opExpr(st)));
         out.push(...this.pushIfStacked(st.result));
       } else if (st.kind === "if") {
-        for (const p of st.phis)
+        for (const p of this.phisOf(st))
           if (!this.hoisted.has(p.result)) out.push(letDecl(this.name(p.result), undefined, typeNode(this.a.func.values[p.result].type)));
         const cond = this.operand(st.cond);
         const bits = this.tapes.bits.get(st.id);
         if (bits) out.push(call(bits, "push", [cond]));
-        const then = [...this.forward(st.then), ...st.phis.map((p) => assign(this.name(p.result), this.operand(p.then)))];
-        const otherwise = [...this.forward(st.else), ...st.phis.map((p) => assign(this.name(p.result), this.operand(p.else)))];
+        const phis = this.phisOf(st);
+        const then = [...this.forward(st.then), ...phis.map((p) => assign(this.name(p.result), this.operand(p.then)))];
+        const otherwise = [...this.forward(st.else), ...phis.map((p) => assign(this.name(p.result), this.operand(p.else)))];
         out.push(ifStatement(cond, then, otherwise));
-        for (const p of st.phis) out.push(...this.pushIfStacked(p.result));
+        for (const p of phis) out.push(...this.pushIfStacked(p.result));
       } else {
         out.push(...this.loop(st));
       }
@@ -478,7 +514,7 @@ class FunctionEmitter {
 
   private loop(st: LoopRegion): ts.Statement[] {
     const out: ts.Statement[] = [];
-    for (const c of st.carried) {
+    for (const c of this.carriedOf(st)) {
       const init = this.numeric(c.init);
       // a copy of another variable gets its type written out: TypeScript would infer it from a
       // narrowed flag (`false`) or not at all (a variable that depends on itself through the loop)
@@ -510,7 +546,7 @@ class FunctionEmitter {
       body.push(f.createIfStatement(full, grow.length === 1 ? grow[0] : f.createBlock(grow, true)));
       body.push(constDecl(rows.row, f.createPostfixUnaryExpression(f.createIdentifier(rows.at), SK.PlusPlusToken)));
     }
-    for (const c of st.carried) body.push(...this.pushIfStacked(c.phi));
+    for (const c of this.carriedOf(st)) body.push(...this.pushIfStacked(c.phi));
     body.push(...this.forward(st.body));
     body.push(...this.latches(st));
     const cond = this.operand(st.cond);
@@ -521,19 +557,20 @@ class FunctionEmitter {
     }
     for (const [v, c] of cursors) out.push(call(this.tapes.values.get(v)!, "commit", [f.createIdentifier(c.at)]));
     if (trips) out.push(call(trips, "push", [f.createIdentifier(counter!)]));
-    for (const c of st.carried) out.push(...this.pushIfStacked(c.result));
+    for (const c of this.carriedOf(st)) out.push(...this.pushIfStacked(c.result));
     return out;
   }
 
   // `x = x_2; i = i_2;` — a latch that reads a variable assigned before it reads a copy instead
   private latches(st: LoopRegion): ts.Statement[] {
-    const phis = new Set(st.carried.map((c) => c.phi));
+    const carried = this.carriedOf(st);
+    const phis = new Set(carried.map((c) => c.phi));
     const copies: ts.Statement[] = [];
     const assigns: ts.Statement[] = [];
     const assigned = new Set<ValueId>();
     // a variable other latches read is assigned after them (`q = q + W[i][j] * x[j]; j = j + 1;`)
-    const readers = (c: Carried) => st.carried.filter((o) => o !== c && this.valuesRead(o.latch).has(c.phi)).length;
-    const order = [...st.carried].sort((p, q) => readers(p) - readers(q));
+    const readers = (c: Carried) => carried.filter((o) => o !== c && this.valuesRead(o.latch).has(c.phi)).length;
+    const order = [...carried].sort((p, q) => readers(p) - readers(q));
     for (const c of order) {
       if (c.latch.kind === "value" && c.latch.id === c.phi) continue;
       const reads = this.valuesRead(c.latch);
@@ -574,6 +611,23 @@ class FunctionEmitter {
 
   private stackField(v: ValueId, field: "data" | "length" | "grow"): ts.Expression {
     return f.createPropertyAccessExpression(f.createIdentifier(this.tapes.values.get(v)!), field);
+  }
+
+  /** An if's phis, but a local array's: its versions are one array, written in place. */
+  private phisOf(st: IfRegion): IfRegion["phis"] {
+    return st.phis.filter((p) => !this.storage.has(p.result));
+  }
+
+  /** A loop's carried variables, but local arrays. */
+  private carriedOf(st: LoopRegion): Carried[] {
+    return st.carried.filter((c) => !this.storage.has(c.phi));
+  }
+
+  /** `A[i][j]` from [A, i, j]. */
+  private element(place: Operand[], inReverse = false): ts.Expression {
+    let e = this.operandIn(place[0], inReverse);
+    for (const i of place.slice(1)) e = f.createElementAccessExpression(e, this.operandIn(i, inReverse));
+    return e;
   }
 
   private define(v: ValueId, e: ts.Expression): ts.Statement {
@@ -660,6 +714,14 @@ class FunctionEmitter {
       }
       case "declare":
         return letDecl(this.adj(st.target), f.createNumericLiteral(0));
+      case "zeros": {
+        // `const dA = new Array<number>(n).fill(0)`: the adjoint of a local array, its shape
+        const op = this.ops.get(st.target)!;
+        if (op.prim === "arrayLiteral")
+          return constDecl(this.adj(st.target), allocation(ARRAY_OF_NUMBERS, [literal(op.args.length)], constant(0)));
+        const sizes = op.args.slice(1).map((x) => this.operandIn(x, true));
+        return constDecl(this.adj(st.target), allocation(op.shape!, sizes, constant(0)));
+      }
       case "pop": {
         // `const x = buf_x[--at_x];`, or `buf_x[row]` for a value recorded in every iteration
         const c = this.cursors.get(st.value)!;
@@ -701,6 +763,7 @@ class FunctionEmitter {
               "field" in step
                 ? f.createPropertyAccessExpression(target, step.field)
                 : f.createElementAccessExpression(target, this.expr(step.index, true));
+          if (st.mode === "set") return f.createExpressionStatement(f.createBinaryExpression(target, SK.EqualsToken, this.expr(st.expr, true)));
           const negated = st.expr.k === "prim" && st.expr.prim === "neg";
           const rhs = negated ? this.expr((st.expr as { args: Expr[] }).args[0], true) : this.expr(st.expr, true);
           return f.createExpressionStatement(f.createBinaryExpression(target, negated ? SK.MinusEqualsToken : SK.PlusEqualsToken, rhs));
@@ -792,7 +855,7 @@ class FunctionEmitter {
   // -- expressions
 
   private name(v: ValueId): string {
-    const n = this.names.value.get(v);
+    const n = this.names.value.get(this.storage.get(v) ?? v);
     if (n === undefined) throw new Error(`no name for %${v} in ${this.a.func.name}`);
     return n;
   }
@@ -811,6 +874,10 @@ class FunctionEmitter {
       return f.createElementAccessExpression(this.operandIn(op.args[0], inReverse), this.operandIn(op.args[1], inReverse));
     if (op.prim === "field") return f.createPropertyAccessExpression(this.operandIn(op.args[0], inReverse), op.member!);
     if (op.prim === "length") return f.createPropertyAccessExpression(this.operandIn(op.args[0], inReverse), "length");
+    // local arrays: A[i][j], new Array<number>(n).fill(0), [a, b]
+    if (op.prim === "load") return this.element(op.args, inReverse);
+    if (op.prim === "allocate") return allocation(op.shape!, op.args.slice(1).map((x) => this.operandIn(x, inReverse)), op.args[0]);
+    if (op.prim === "arrayLiteral") return f.createArrayLiteralExpression(op.args.map((x) => this.operandIn(x, inReverse)));
     // f(a, b): the callee's value, from its plain copy in this module
     if (op.prim === "callTagged")
       return f.createCallExpression(
@@ -847,6 +914,8 @@ class FunctionEmitter {
       }
       case "adj":
         return f.createIdentifier(this.adj(e.id));
+      case "adjAt":
+        return e.at.reduce<ts.Expression>((x, i) => f.createElementAccessExpression(x, this.expr(i, true)), f.createIdentifier(this.adj(e.id)));
       case "role":
         if (e.role === "seed") return f.createIdentifier(this.names.seed);
         throw new Error(`unbound role ${e.role} in emitted code`);
@@ -894,8 +963,31 @@ function primExpr(e: Extract<Expr, { k: "prim" }>, args: ts.Expression[]): ts.Ex
     case "field":
     case "length":
     case "callTagged":
+    case "allocate":
+    case "arrayLiteral":
+    case "load":
+    case "store":
       throw new Error(`${e.prim} is emitted from its operation (opExpr), not from an expression tree`);
   }
+}
+
+const ARRAY_OF_NUMBERS: Shape = { kind: "array", element: { kind: "number" }, container: "array", readonly: false };
+
+/** `new Array<number>(n).fill(c)`, `new Float64Array(n)`, `Array.from({ length: m }, () => …)` for a matrix. */
+function allocation(shape: Shape, sizes: ts.Expression[], fill: Operand): ts.Expression {
+  if (shape.kind !== "array") throw new Error("a local array has an array shape");
+  if (shape.element.kind === "array") {
+    const row = f.createArrowFunction(undefined, undefined, [], undefined, undefined, allocation(shape.element, sizes.slice(1), fill));
+    const like = f.createObjectLiteralExpression([f.createPropertyAssignment("length", sizes[0])]);
+    return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier("Array"), "from"), undefined, [like, row]);
+  }
+  const value = fill.kind === "const" ? fill.value : 0;
+  if (shape.container !== "array") {
+    const made = f.createNewExpression(f.createIdentifier(shape.container), undefined, [sizes[0]]);
+    return value === 0 ? made : f.createCallExpression(f.createPropertyAccessExpression(made, "fill"), undefined, [literal(value)]);
+  }
+  const made = f.createNewExpression(f.createIdentifier("Array"), [numberType()], [sizes[0]]);
+  return f.createCallExpression(f.createPropertyAccessExpression(made, "fill"), undefined, [literal(value)]);
 }
 
 function* regions(b: Block): Generator<Extract<Block[number], { kind: "if" | "loop" }>> {

@@ -61,7 +61,15 @@ export const messages = {
   mixedComparison: () => `ADC1039: both sides must be numbers, or both booleans`,
   unsupportedType: (what: string, type: string) =>
     `ADC1040: ${what} has type '${type}'; supported: number, number[] (readonly too), Float64Array, Float32Array, number[][], tuples of numbers, and object types of these`,
-  writeIntoArray: () => `ADC1041: writing into an array or record is not supported in a @differentiable function yet`,
+  writeIntoArray: (text: string) =>
+    `ADC1041: cannot write into '${text}': a @differentiable function never changes its inputs, and only local arrays are written (copy into one: 'const a = new Array(n).fill(0)', then a loop)`,
+  localArrayUse: (name: string) =>
+    `ADC1048: '${name}' is a local array: it can be indexed (${name}[i]), written (${name}[i] = v) and measured (${name}.length), not used whole (copied, aliased, passed or returned)`,
+  allocationPlace: () =>
+    `ADC1049: a new array is only allowed as the initializer of a const ('const a = new Array(n).fill(0)')`,
+  allocationForm: (text: string) =>
+    `ADC1050: cannot make the local array '${text}'; supported: new Array(n).fill(c), new Float64Array(n), new Float32Array(n), [a, b, …] of numbers, Array.from({ length: n }, () => c), and Array.from({ length: m }, () => one of these) for a matrix (c a number literal)`,
+  localRow: (name: string) => `ADC1051: a row of the local matrix '${name}' cannot be used on its own; index it down to a number (${name}[i][j])`,
   notAnArray: (text: string) => `ADC1042: '${text}' is not an array: only arrays can be indexed here`,
   noSuchField: (field: string, text: string) => `ADC1043: '${text}' has no field '${field}'`,
   objectVariable: (name: string) =>

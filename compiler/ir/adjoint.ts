@@ -17,9 +17,11 @@ export type AdjStmt =
       stmt: number;
       /** Routing, not a chain-rule step: a phi's adjoint to the branch taken, a loop variable's adjoint between iterations. */
       plumbing?: boolean;
-      /** Into a part of an array's or record's adjoint: `dW[i][j] += expr` (always mode "add"). */
+      /** Into a part of an array's or record's adjoint: `dW[i][j] += expr` (mode "add"), or `dA[i] = 0` (mode "set": an element a write overwrote). */
       path?: PathStep[];
     }
+  /** `const dA = new Array(n).fill(0)`: a local array's adjoint, zero where the array is made (its reverse starts here). */
+  | { kind: "zeros"; target: ValueId }
   /** `const v = stack_v.pop()`: a value recorded inside a loop, back for this iteration. */
   | { kind: "pop"; value: ValueId }
   /** `const v = <its operation>`: a cheap value computed again from popped ones instead of stored. */

@@ -49,6 +49,22 @@ export class FuncBuilder {
     return { kind: "value", id: result };
   }
 
+  /** Appends a local array's operation: `allocate`, `arrayLiteral`, `load` (a number) or `store` (a new version). */
+  local(prim: "allocate" | "arrayLiteral" | "load" | "store", args: Operand[], shape: Shape, span: Span, hint = ""): Operand {
+    // the same element of the same version, read again in this block: the same value (`s[i] * s[i]` reads once)
+    if (prim === "load") {
+      const key = args.map((a) => (a.kind === "value" ? `%${a.id}` : String(a.value))).join(",");
+      const same = this.current.find((st): st is Op => st.kind === "op" && st.prim === "load" && st.args.map((a) => (a.kind === "value" ? `%${a.id}` : String(a.value))).join(",") === key);
+      if (same) return { kind: "value", id: same.result };
+    }
+    const result = this.newValue(hint, shape.kind === "number" ? "number" : "object", span);
+    if (shape.kind !== "number") this.values[result].shape = shape;
+    const op: Op = { kind: "op", result, prim, args, stmt: this.currentStatement, span };
+    if (prim === "allocate") op.shape = shape;
+    this.current.push(op);
+    return { kind: "value", id: result };
+  }
+
   /** Names what an operation reads or calls (`p.W1`'s field, `f(x)`'s callee). */
   setMember(result: Operand, member: string): void {
     const op = this.current.find((s) => s.kind === "op" && result.kind === "value" && s.result === result.id) as Op | undefined;
@@ -93,9 +109,12 @@ export class FuncBuilder {
   }
 
   /** A new value for a phi or a loop's carried variable, named like the variable. */
-  joinValue(hint: string, type: ValueType, span: Span, synthetic = false): ValueId {
+  joinValue(hint: string, type: ValueType, span: Span, synthetic = false, like?: Operand): ValueId {
     const id = this.newValue(hint, type, span);
     if (synthetic) this.values[id].synthetic = true;
+    // a version of a local array keeps its shape
+    const shape = like && this.shapeOf(like);
+    if (shape) this.values[id].shape = shape;
     return id;
   }
 

@@ -96,6 +96,14 @@ export function interpretAdjoint(a: Adjoint, args: number[], seed = 1): Gradient
   const reverse = (list: AdjStmt[]) => {
     for (const s of list) {
       if (s.kind === "declare") adjoints.set(s.target, 0);
+      else if (s.kind === "zeros") {
+        // a local array's adjoint: zeros of the array's shape (its sizes are the allocation's operands)
+        const op = ops.get(s.target)!;
+        const zeros = (sizes: number[], rows: boolean): unknown =>
+          sizes.length > 1 ? Array.from({ length: sizes[0] }, () => zeros(sizes.slice(1), rows)) : new Array<number>(sizes[0]).fill(0);
+        const sizes = op.prim === "allocate" ? op.args.slice(1).map((x) => operand(x, values)) : [op.args.length];
+        records.set(s.target, zeros(sizes, true));
+      }
       else if (s.kind === "pop") values.set(s.value, pop(stacks, s.value, "values"));
       else if (s.kind === "recompute") values.set(s.value, evalOp(ops.get(s.value)!, values, a.func.callees));
       else if (s.kind === "call") {
@@ -105,7 +113,7 @@ export function interpretAdjoint(a: Adjoint, args: number[], seed = 1): Gradient
         const run = interpretAdjoint(
           callee.adjoint as Adjoint,
           s.op.args.map((x) => operand(x, values)),
-          evalExpr(s.seed, values, adjoints, seed),
+          evalExpr(s.seed, values, adjoints, seed, records),
         );
         s.targets.forEach((t, k) => {
           if (t !== null) adjoints.set(t, mustGet(adjoints, t, "adjoint") + run.grad[callee.func.params[k].name]);
@@ -114,14 +122,17 @@ export function interpretAdjoint(a: Adjoint, args: number[], seed = 1): Gradient
       else if (s.kind === "update" && s.path) {
         // into a part of an array's or record's adjoint
         let container = view(s.target);
-        const steps = s.path.map((step) => ("field" in step ? step.field : evalExpr(step.index, values, adjoints, seed)));
+        const steps = s.path.map((step) => ("field" in step ? step.field : evalExpr(step.index, values, adjoints, seed, records)));
         for (const key of steps.slice(0, -1)) container = container[key] as Record<string | number, unknown>;
-        (container as Record<string | number, number>)[steps[steps.length - 1]] += evalExpr(s.expr, values, adjoints, seed);
+        const x = evalExpr(s.expr, values, adjoints, seed, records);
+        const slot = container as Record<string | number, number>;
+        if (s.mode === "set") slot[steps[steps.length - 1]] = x;
+        else slot[steps[steps.length - 1]] += x;
       } else if (s.kind === "update") {
-        const v = evalExpr(s.expr, values, adjoints, seed);
+        const v = evalExpr(s.expr, values, adjoints, seed, records);
         adjoints.set(s.target, s.mode === "add" ? mustGet(adjoints, s.target, "adjoint") + v : v);
       } else if (s.kind === "if") {
-        const taken = s.decision === "stack" ? pop(bits, s.region.id, "bits") : evalExpr(s.decision, values, adjoints, seed) !== 0;
+        const taken = s.decision === "stack" ? pop(bits, s.region.id, "bits") : evalExpr(s.decision, values, adjoints, seed, records) !== 0;
         reverse(taken ? s.then : s.else);
       } else {
         const n = s.trips === "local" ? counters.get(s.region.id)! : pop(trips, s.region.id, "trips");
@@ -141,7 +152,13 @@ export function interpretAdjoint(a: Adjoint, args: number[], seed = 1): Gradient
   return { value, grad, peak };
 }
 
-export function evalExpr(e: Expr, values: Map<ValueId, number>, adjoints: Map<ValueId, number>, seed = 1): number {
+export function evalExpr(
+  e: Expr,
+  values: Map<ValueId, number>,
+  adjoints: Map<ValueId, number>,
+  seed = 1,
+  arrays: Map<ValueId, unknown> = new Map(),
+): number {
   switch (e.k) {
     case "const":
       return e.value;
@@ -149,10 +166,17 @@ export function evalExpr(e: Expr, values: Map<ValueId, number>, adjoints: Map<Va
       return mustGet(values, e.id, "value");
     case "adj":
       return mustGet(adjoints, e.id, "adjoint");
+    case "adjAt": {
+      // an element of a local array's adjoint
+      let x = arrays.get(e.id) as unknown;
+      if (x === undefined) throw new Error(`the adjoint of local array %${e.id} is read before it is made`);
+      for (const i of e.at) x = (x as unknown[])[evalExpr(i, values, adjoints, seed, arrays)];
+      return x as number;
+    }
     case "role":
       if (e.role === "seed") return seed;
       throw new Error(`unbound role ${e.role}`);
     case "prim":
-      return ruleOf(e.prim).eval(...e.args.map((x) => evalExpr(x, values, adjoints, seed)));
+      return ruleOf(e.prim).eval(...e.args.map((x) => evalExpr(x, values, adjoints, seed, arrays)));
   }
 }

@@ -3,7 +3,7 @@
 // code) and will draw the graph pictures (every value of the forward sweep, every adjoint of
 // the reverse sweep).
 import { ruleOf } from "../rules/table.js";
-import type { Block, Func, Op, Operand, ValueId } from "./types.js";
+import type { Block, Func, Op, Operand, Shape, ValueId } from "./types.js";
 
 export interface Run {
   value: number;
@@ -62,6 +62,7 @@ export function evalOp(op: Op, values: Map<ValueId, number>, callees?: Func["cal
     return interpret(callee.func, args).value;
   }
   if (op.prim === "index") return (args[0] as unknown as ArrayLike<number>)[args[1]];
+  if (op.prim === "allocate" || op.prim === "arrayLiteral" || op.prim === "load" || op.prim === "store") return localArray(op, args);
   if (op.prim === "field") return (args[0] as unknown as Record<string, number>)[op.member!];
   if (op.prim === "length") return (args[0] as unknown as ArrayLike<number>).length;
   return ruleOf(op.prim).eval(...args);
@@ -80,4 +81,51 @@ export function mustGet(m: Map<ValueId, number>, id: ValueId, what: string): num
   const v = m.get(id);
   if (v === undefined) throw new Error(`${what} %${id} read before it is computed`);
   return v;
+}
+
+type Nested = number | Nested[] | Float64Array | Float32Array;
+
+/**
+ * A local array's operation, in value semantics: a write copies the array (and the row written)
+ * and returns the copy, so every version keeps its elements. The emitted code writes in place;
+ * the two agree only if no old version is read after a write, which is what they test.
+ */
+function localArray(op: Op, args: number[]): number {
+  const any = args as unknown as Nested[];
+  const make = (shape: Shape, sizes: number[], fill: number): Nested => {
+    if (shape.kind !== "array") throw new Error("allocate: not an array shape");
+    const n = sizes[0];
+    if (shape.element.kind === "array") return Array.from({ length: n }, () => make(shape.element, sizes.slice(1), fill));
+    if (shape.container === "Float64Array") return new Float64Array(n).fill(fill);
+    if (shape.container === "Float32Array") return new Float32Array(n).fill(fill);
+    return new Array<number>(n).fill(fill);
+  };
+  const copy = (a: Nested): Nested => (typeof a === "number" ? a : Array.isArray(a) ? [...a] : a.slice());
+  switch (op.prim) {
+    case "allocate":
+      return make(op.shape!, args.slice(1), args[0]) as unknown as number;
+    case "arrayLiteral":
+      return [...args] as unknown as number;
+    case "load": {
+      let x: Nested = any[0];
+      for (const i of args.slice(1)) x = (x as Nested[])[i];
+      return x as number;
+    }
+    default: {
+      // store [A, i, j…, v]
+      const indices = args.slice(1, -1);
+      const top = copy(any[0]);
+      let at = top as Nested[];
+      for (const i of indices.slice(0, -1)) {
+        if (at[i] === undefined) throw new Error(`write out of bounds at ${i}`);
+        at[i] = copy(at[i]);
+        at = at[i] as Nested[];
+      }
+      const last = indices[indices.length - 1];
+      if (!(last >= 0 && last < (at as unknown as ArrayLike<number>).length && Number.isInteger(last)))
+        throw new Error(`write out of bounds at ${last}`);
+      at[last] = args[args.length - 1];
+      return top as unknown as number;
+    }
+  }
 }

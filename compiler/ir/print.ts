@@ -76,6 +76,8 @@ export function printExpr(e: Expr, names: Map<ValueId, string>): string {
       return `%${names.get(e.id)}`;
     case "adj":
       return `d%${names.get(e.id)}`;
+    case "adjAt":
+      return `d%${names.get(e.id)}${e.at.map((i) => `[${printExpr(i, names)}]`).join("")}`;
     case "role":
       return e.role;
     case "prim":
@@ -116,6 +118,7 @@ export function printAdjoint(a: Adjoint): string {
   const reverse = (list: AdjStmt[], indent: string) => {
     for (const s of list) {
       if (s.kind === "declare") lines.push(`${indent}d%${names.get(s.target)} = 0`);
+      else if (s.kind === "zeros") lines.push(`${indent}d%${names.get(s.target)} = zeros like %${names.get(s.target)}`);
       else if (s.kind === "pop") lines.push(`${indent}pop %${names.get(s.value)}`);
       else if (s.kind === "recompute") lines.push(`${indent}recompute %${names.get(s.value)}`);
       else if (s.kind === "call") {
@@ -124,7 +127,9 @@ export function printAdjoint(a: Adjoint): string {
       } else if (s.kind === "induction")
         lines.push(`${indent}%${names.get(s.value)} = ${ref(s.init)} + ${s.step} * (iteration of loop${s.loop})`);
       else if (s.kind === "update")
-        lines.push(`${indent}d%${names.get(s.target)} ${s.mode === "add" ? "+=" : "="} ${printExpr(s.expr, names)}`);
+        lines.push(
+          `${indent}d%${names.get(s.target)}${(s.path ?? []).map((p) => ("field" in p ? `.${p.field}` : `[${printExpr(p.index, names)}]`)).join("")} ${s.mode === "add" ? "+=" : "="} ${printExpr(s.expr, names)}`,
+        );
       else if (s.kind === "if") {
         lines.push(`${indent}if ${s.decision === "stack" ? "(popped decision)" : printExpr(s.decision, names)} {`);
         reverse(s.then, indent + "  ");

@@ -50,6 +50,8 @@ export interface Op {
   args: Operand[];
   /** For `field`: the record field read (`p.W1`). For `call`: the tagged function called. */
   member?: string;
+  /** For `allocate`: the shape of the new array (Array or Float64Array, of numbers or of rows). */
+  shape?: Shape;
   /** Index into Func.statements: the source statement this operation came from. */
   stmt: number;
   span: Span;

@@ -81,6 +81,7 @@ export function contributions(
     const step: PathStep = op.prim === "field" ? { field: op.member! } : { index: operandExpr(op.args[1]) };
     return [{ target: container.id, expr: { k: "adj", id: op.result }, path: [step] }];
   }
+  if (ruleOf(op.prim).kind === "local") return localContributions(op, active);
   const byOperand = new Map<ValueId, Expr[]>();
   op.args.forEach((arg, i) => {
     if (arg.kind !== "value" || !active(arg.id)) return;
@@ -91,6 +92,37 @@ export function contributions(
     const sum = parts.length === 1 ? parts[0] : simplify(parts.reduce((a, b) => ({ k: "prim", prim: "add", args: [a, b] })));
     return { target, expr: forward ? reuseForward(sum, forward, inScope) : sum };
   });
+}
+
+/**
+ * A local array's read adds into the element of its adjoint (`dA[i] += g`); a write passes the
+ * element's adjoint to the value written (`dv += dA[i]`, the reverse sweep then zeroes dA[i]); a
+ * literal passes each element's adjoint to its value. The targets and `adjAt` ids are versions
+ * of the array: the reverse sweep maps them to its one adjoint array.
+ */
+function localContributions(op: Op, active: (id: ValueId) => boolean): Contribution[] {
+  const isActive = (a: Operand): a is { kind: "value"; id: ValueId } => a.kind === "value" && active(a.id);
+  if (op.prim === "load") {
+    const array = op.args[0];
+    if (!isActive(array)) return [];
+    return [{ target: array.id, expr: { k: "adj", id: op.result }, path: op.args.slice(1).map((i) => ({ index: operandExpr(i) })) }];
+  }
+  if (op.prim === "store") {
+    const written = op.args[op.args.length - 1];
+    if (!isActive(written)) return [];
+    return [{ target: written.id, expr: { k: "adjAt", id: op.result, at: op.args.slice(1, -1).map(operandExpr) } }];
+  }
+  if (op.prim === "arrayLiteral") {
+    const byElement = new Map<ValueId, Expr[]>();
+    op.args.forEach((x, k) => {
+      if (isActive(x)) byElement.set(x.id, [...(byElement.get(x.id) ?? []), { k: "adjAt", id: op.result, at: [{ k: "const", value: k }] }]);
+    });
+    return [...byElement].map(([target, parts]) => ({
+      target,
+      expr: parts.reduce((a, b) => ({ k: "prim", prim: "add", args: [a, b] })),
+    }));
+  }
+  return [];
 }
 
 function reuseForward(e: Expr, forward: ForwardIndex, inScope: (id: ValueId) => boolean): Expr {
@@ -108,6 +140,8 @@ function exprKey(e: Expr): string {
       return `%${e.id}`;
     case "adj":
       return `d%${e.id}`;
+    case "adjAt":
+      return `d%${e.id}[${e.at.map(exprKey).join("][")}]`;
     case "role":
       return `?${e.role}`;
     case "prim":

@@ -18,7 +18,12 @@ export type Form =
   | { kind: "field" }
   | { kind: "length" }
   /** `f(a, b)`: another tagged function (the op's member names it). */
-  | { kind: "callTagged" };
+  | { kind: "callTagged" }
+  /** A local array: `new Array(n).fill(0)`, `new Float64Array(n)`, `[a, b]`; `a[i][j]` read and written in place. */
+  | { kind: "allocate" }
+  | { kind: "arrayLiteral" }
+  | { kind: "load" }
+  | { kind: "store" };
 
 /** Names a rule's gradient may read: its operands, its own result, or all operands of a variadic one. */
 export type Need = "x" | "y" | "out" | "args";
@@ -48,8 +53,10 @@ export interface Rule {
    * "zero": the derivative is zero wherever it exists; the result carries no gradient.
    * "access": reading a part of an array or record; its adjoint adds into that part of the
    * container's adjoint (`dW[i][j] += g`), which the reverse sweep writes itself.
+   * "local": a local array's allocation, element read or element write; the reverse sweep
+   * keeps one adjoint array per local array (`dA`), read and written element by element.
    */
-  kind: "partials" | "vjp" | "zero" | "access" | "call";
+  kind: "partials" | "vjp" | "zero" | "access" | "call" | "local";
   /** One entry per operand; null means that operand has no derivative (a condition, say). */
   grad: (r: Roles) => (Expr | null)[];
 }
@@ -108,3 +115,21 @@ export function callOfTagged(): Rule {
 /** A one-argument Math function. */
 export const call = (name: string): Form => ({ kind: "call", callee: `Math.${name}` });
 export const binary = (op: Extract<Form, { kind: "binary" }>["op"]): Form => ({ kind: "binary", op });
+
+/**
+ * A local array's operation, differentiable in the operands `differentiable` picks (the array
+ * and the value written, for a write; the elements, for a literal). Its adjoint is written by
+ * the reverse sweep itself: `dA[i] += g` for a read, `dv += dA[i]; dA[i] = 0` for a write.
+ */
+export function localArray(form: Form, differentiable: (arity: number) => boolean[]): Rule {
+  return {
+    form,
+    arity: "variadic",
+    eval: () => {
+      throw new Error("a local array is evaluated by the interpreter");
+    },
+    needs: [],
+    kind: "local",
+    grad: ({ args }) => differentiable(args.length).map((yes) => (yes ? { k: "const", value: 1 } : null)),
+  };
+}

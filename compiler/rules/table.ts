@@ -31,7 +31,7 @@ import {
   two,
   zero,
 } from "./dsl.js";
-import { access, binary, call, callOfTagged, partials, predicate, vjp, zeroDerivative, type Rule } from "./kinds.js";
+import { access, binary, call, callOfTagged, localArray, partials, predicate, vjp, zeroDerivative, type Rule } from "./kinds.js";
 
 const LN2 = named(Math.LN2, "Math.LN2");
 const LN10 = named(Math.LN10, "Math.LN10");
@@ -164,6 +164,13 @@ export const RULES = {
   length: zeroDerivative({ kind: "length" }, 1, () => {
     throw new Error("length is evaluated on arrays, by the interpreter");
   }),
+
+  // local arrays, written in place: allocate [fill, ...sizes] (the shape says which containers),
+  // arrayLiteral [a, b, …], load [A, i, j…], store [A, i, j…, v] (a new version of A)
+  allocate: localArray({ kind: "allocate" }, (n) => Array(n).fill(false)),
+  arrayLiteral: localArray({ kind: "arrayLiteral" }, (n) => Array(n).fill(true)),
+  load: localArray({ kind: "load" }, (n) => [true, ...Array(n - 1).fill(false)]),
+  store: localArray({ kind: "store" }, (n) => [true, ...Array(n - 2).fill(false), true]),
 
   // f(a, b) for another tagged function f: the reverse sweep calls f's GradInto with the upstream gradient as seed
   callTagged: callOfTagged(),
