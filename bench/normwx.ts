@@ -307,7 +307,8 @@ function gradsAt(gen: GradModule, p: Instance): [string, Flat][] {
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++)
         if (!close(r2.W[i][j], 3.5 * r.W[i][j], 1e-12, 0)) fail(`${name} does not add seed * gradient (dW[${i}][${j}], n = ${n})`);
-    for (let j = 0; j < n; j++) if (!close(r2.x[j], 3.5 * r.x[j], 1e-12, 0)) fail(`${name} does not add seed * gradient (dx[${j}], n = ${n})`);
+    for (let j = 0; j < n; j++)
+      if (!close(r2.x[j], 3.5 * r.x[j], 1e-12, 0)) fail(`${name} does not add seed * gradient (dx[${j}], n = ${n})`);
     out.push([name, { value, W: r.W.flat(), x: r.x.slice() }]);
   };
   const flat = (name: string, g: (W: Float64Array, x: Float64Array, n: number, r: NormWxFlatGradRecord, seed?: number) => number) => {
@@ -318,8 +319,10 @@ function gradsAt(gen: GradModule, p: Instance): [string, Flat][] {
     r2.W.set(r.W);
     r2.x.set(r.x);
     g(p.Wf, p.xf, n, r2, 2.5);
-    for (let k = 0; k < n * n; k++) if (!close(r2.W[k], 3.5 * r.W[k], 1e-12, 0)) fail(`${name} does not add seed * gradient (dW[${k}], n = ${n})`);
-    for (let j = 0; j < n; j++) if (!close(r2.x[j], 3.5 * r.x[j], 1e-12, 0)) fail(`${name} does not add seed * gradient (dx[${j}], n = ${n})`);
+    for (let k = 0; k < n * n; k++)
+      if (!close(r2.W[k], 3.5 * r.W[k], 1e-12, 0)) fail(`${name} does not add seed * gradient (dW[${k}], n = ${n})`);
+    for (let j = 0; j < n; j++)
+      if (!close(r2.x[j], 3.5 * r.x[j], 1e-12, 0)) fail(`${name} does not add seed * gradient (dx[${j}], n = ${n})`);
     out.push([name, { value, W: Array.from(r.W), x: Array.from(r.x) }]);
   };
   nested("adc normWxGradInto", gen.normWxGradInto);
@@ -402,7 +405,8 @@ function checkSmall(gen: GradModule): void {
       if (Math.abs(g.value - ref.value) > k.tol) fail(`${name} value ${g.value} vs the fixture's ${ref.value}`);
       for (const part of ["W", "x"] as const)
         g[part].forEach((v, j) => {
-          if (Math.abs(v - ref[part][j]) > k.tol * Math.max(1, Math.abs(ref[part][j]))) fail(`${name} d${part}[${j}] ${v} vs the fixture's ${ref[part][j]}`);
+          if (Math.abs(v - ref[part][j]) > k.tol * Math.max(1, Math.abs(ref[part][j])))
+            fail(`${name} d${part}[${j}] ${v} vs the fixture's ${ref[part][j]}`);
         });
     }
   }
@@ -518,7 +522,9 @@ async function main(): Promise<void> {
   L.push(
     `machine: ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${cpus.length} logical CPUs, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, ${os.platform()} ${os.release()} ${os.arch()}`,
   );
-  L.push(`node ${process.version} (V8 ${process.versions.v8}); load average ${load0[0].toFixed(2)} before, ${load1[0].toFixed(2)} after; runtime ${runtimeNote()}`);
+  L.push(
+    `node ${process.version} (V8 ${process.versions.v8}); load average ${load0[0].toFixed(2)} before, ${load1[0].toFixed(2)} after; runtime ${runtimeNote()}`,
+  );
   L.push(
     `method: ${rounds} timed rounds x ${batch} calls per variant after ${warmup} warm-up rounds, interleaved in rotating order; calls alternate between 2 argument sets; records zeroed outside the clock`,
   );
@@ -540,8 +546,12 @@ async function main(): Promise<void> {
   for (const [name, xs] of rows) L.push(row(name, xs, f2));
   const B = (x: number) => `${Math.round(x).toLocaleString("en-US")} B`;
   L.push(`  heap bytes allocated per call, warm (v8.GCProfiler; median of 5 windows of 100 calls):`);
-  L.push(`    nested: adc normWxGradInto ${B(alloc.adc)}; hand ${B(alloc.hand)}; forward ${B(alloc.forward)}; adc normWxGrad ${B(alloc.alloc)}`);
-  L.push(`    flat:   adc normWxFlatGradInto ${B(alloc.adcF)}; hand ${B(alloc.handF)}; forward ${B(alloc.forwardF)}; adc normWxFlatGrad ${B(alloc.allocF)}`);
+  L.push(
+    `    nested: adc normWxGradInto ${B(alloc.adc)}; hand ${B(alloc.hand)}; forward ${B(alloc.forward)}; adc normWxGrad ${B(alloc.alloc)}`,
+  );
+  L.push(
+    `    flat:   adc normWxFlatGradInto ${B(alloc.adcF)}; hand ${B(alloc.handF)}; forward ${B(alloc.forwardF)}; adc normWxFlatGrad ${B(alloc.allocF)}`,
+  );
   const verdict = (label: string, r: number[]) => {
     const med = median(r);
     const q3 = quantile(r, 0.75);

@@ -6,7 +6,9 @@
 import * as path from "node:path";
 import * as ts from "typescript";
 import { findTagged, type TaggedFunction } from "./1-frontend/find-tagged.js";
+import { findDerivatives, type CallTarget } from "./1-frontend/find-derivatives.js";
 import { lower } from "./1-frontend/lower.js";
+import { shapeOfType } from "./1-frontend/shapes.js";
 import { moduleConstants, shadowedGlobals, stopGradientImports, type ModuleContext } from "./1-frontend/module-context.js";
 import { analyse, type Analysed } from "./2-analysis/index.js";
 import { reverse } from "./3-reverse/reverse-sweep.js";
@@ -14,7 +16,7 @@ import { format, header, printModule } from "./4-emit/format.js";
 import { emitFunctions, gradIntoName, gradName } from "./4-emit/to-ts.js";
 import { AdcError, spanAt, spanOf, type Diagnostic } from "./diagnostics/report.js";
 import { messages } from "./diagnostics/messages.js";
-import type { Adjoint } from "./ir/adjoint.js";
+import { adjStmtsOf, type Adjoint } from "./ir/adjoint.js";
 import { opsOf, type Func } from "./ir/types.js";
 import { verify } from "./ir/verify.js";
 
@@ -36,15 +38,18 @@ export async function compile(file: ts.SourceFile, options: CompileOptions = {})
   const syntax = syntaxErrors(file); //                                  a file that does not parse is not guessed at
   if (syntax.length) return { functions: [], diagnostics: syntax };
   const { functions: tagged, diagnostics } = findTagged(file); //   1 frontend: find the tags
+  const derivatives = findDerivatives(file); //                      and the derivatives the user wrote
+  diagnostics.push(...derivatives.diagnostics);
+  const signatures = new Map(derivatives.targets);
+  for (const t of tagged) {
+    if (signatures.has(t.name)) diagnostics.push({ span: spanOf(t.statement, file), message: messages.derivativeAndTagged(t.name) });
+    const target = taggedTarget(t, file);
+    if (target) signatures.set(t.name, target);
+  }
   const ctx: ModuleContext = {
     file,
     tagged: new Set(tagged.map((t) => t.name)),
-    signatures: new Map(
-      tagged.map((t) => [
-        t.name,
-        { params: t.node.parameters.length, numbersOnly: t.node.parameters.every((p) => p.type?.kind === ts.SyntaxKind.NumberKeyword) },
-      ]),
-    ),
+    signatures,
     constants: moduleConstants(file),
     stopGradient: stopGradientImports(file),
     shadowed: shadowedGlobals(file),
@@ -68,18 +73,53 @@ export async function compile(file: ts.SourceFile, options: CompileOptions = {})
   for (const fn of functions) {
     for (const op of opsOf(fn.ir.body)) {
       if (op.prim !== "callTagged") continue;
+      const target = signatures.get(op.member!);
+      if (target?.kind === "custom") {
+        (fn.ir.callees ??= new Map()).set(op.member!, {
+          custom: { gradInto: target.gradInto, params: target.paramNames, wrt: target.wrt },
+        });
+        continue;
+      }
       const callee = byName.get(op.member!);
       if (!callee) continue; // it has diagnostics of its own
       (fn.ir.callees ??= new Map()).set(op.member!, { func: callee.ir, adjoint: callee.adjoint });
       if (reaches(callee.ir, fn.name, byName)) diagnostics.push({ span: op.span, message: messages.recursion(op.member!) });
     }
   }
+  // a callee that does not differentiate a parameter cannot pass a gradient back to what the caller gave it
+  for (const fn of functions)
+    for (const st of adjStmtsOf(fn.adjoint.reverse)) {
+      if (st.kind !== "call") continue;
+      const target = signatures.get(st.op.member!);
+      const k = target ? st.targets.findIndex((t, k) => t !== null && !target.wrt[k]) : -1;
+      if (target && k >= 0)
+        diagnostics.push({ span: st.op.span, message: messages.calleeNotWrt(st.op.member!, target.paramNames[k], fn.name) });
+    }
   if (diagnostics.length || functions.length === 0) return { functions, diagnostics };
+  const sourceModule = options.sourceModule ?? `./${path.basename(file.fileName).replace(/\.(c|m)?tsx?$/, "")}`;
   const statements = emitFunctions(
     functions.map((fn) => ({ adjoint: fn.adjoint, userNames: identifiersOf(tagged.find((t) => t.name === fn.name)!.node) })),
+    signatures,
+    sourceModule,
   ); // 4 emit
   const code = await format(printModule(statements, header(options.headerSource ?? path.basename(file.fileName), options.headerNote)));
   return { code, functions, diagnostics };
+}
+
+/** How a tagged function of this file is called: its parameters' shapes (undefined when they have none adc knows: its own diagnostics say why). */
+function taggedTarget(t: TaggedFunction, file: ts.SourceFile): CallTarget | undefined {
+  try {
+    const paramNames = t.node.parameters.map((p) => (p.name as ts.Identifier).text);
+    return {
+      paramNames,
+      params: t.node.parameters.map((p) => shapeOfType(p.type!, file, "a parameter")),
+      wrt: paramNames.map((n) => t.wrt === undefined || t.wrt.some((w) => w.name === n)),
+      kind: "tagged",
+      gradInto: gradIntoName(t.name),
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Does `from` call `target`, directly or through other tagged functions? */
@@ -108,6 +148,8 @@ export interface CompileOptions {
   headerSource?: string;
   /** How the header says to regenerate (default: `run npx adc <source>`). */
   headerNote?: string;
+  /** How the generated file imports the source file (for derivatives the user wrote; default `./<its name>`). */
+  sourceModule?: string;
 }
 
 /** The parser's errors (TypeScript keeps parsing after one, so they must be asked for). */

@@ -83,8 +83,14 @@ describe.each(fixtures.filter((f) => f.kind === "gradient").map((f) => [f.name, 
 
   beforeAll(async () => {
     result = await compileText("input.ts", fx.source);
-    if (result.code) generated = loadModule(result.code, "input.grad.ts");
+    // the generated file imports the source for the derivatives the user wrote
+    const source = loadModule(fx.source, "input.ts");
+    if (result.code) generated = loadModule(result.code, "input.grad.ts", [], { "./input": source });
     original = loadFunctions(fx.source, names) as Record<string, Fn>;
+    // the interpreters run those derivatives as JavaScript
+    for (const fn of result.functions)
+      for (const [callee, c] of fn.ir.callees ?? [])
+        if (c.custom) c.js = { value: source[callee] as Fn, gradInto: source[c.custom.gradInto] as (...args: unknown[]) => number };
   });
 
   it("compiles without diagnostics, to its snapshot", async () => {

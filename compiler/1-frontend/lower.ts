@@ -580,6 +580,17 @@ class Lowering {
     return this.b.access("index", [container, index], element, this.span(e));
   }
 
+  /** An argument of a call: a number, or an array or record (a parameter, a part of one, or a local array) of the parameter's shape. */
+  private argument(e: ts.Expression, shape: Shape, callee: string, param: string): Operand {
+    if (shape.kind === "number") return this.number(e);
+    const bare = skipWrappers(e);
+    const binding = ts.isIdentifier(bare) ? this.lookup(bare.text) : undefined;
+    const x = binding?.storage && binding.operand ? binding.operand : this.expr(e);
+    const have = this.b.shapeOf(x);
+    if (!have || !sameShape(have, shape)) throw new AdcError(this.span(e), messages.callArgumentShape(callee, param, describeShape(shape)));
+    return x;
+  }
+
   /** `A[i][j]` where A is a local array: its binding, the indices (lowered, outermost first) and the shape they reach. */
   private localPlace(e: ts.ElementAccessExpression): { binding: Binding; indices: Operand[]; element: Shape } | undefined {
     const chain: ts.ElementAccessExpression[] = [];
@@ -765,10 +776,9 @@ class Lowering {
       if (signature) {
         // Lowers `f(a, b)` for a tagged f into `%t = callTagged %a, %b  (f)`
         if (callee.text === this.tagged.name) throw new AdcError(this.span(e), messages.recursion(callee.text));
-        if (!signature.numbersOnly) throw new AdcError(this.span(e), messages.callWithArrays(callee.text));
-        if (e.arguments.length !== signature.params)
-          throw new AdcError(this.span(e), messages.callArguments(callee.text, signature.params, e.arguments.length));
-        const args = e.arguments.map((a) => this.number(a));
+        if (e.arguments.length !== signature.params.length)
+          throw new AdcError(this.span(e), messages.callArguments(callee.text, signature.params.length, e.arguments.length));
+        const args = e.arguments.map((a, k) => this.argument(a, signature.params[k], callee.text, signature.paramNames[k]));
         const result = this.b.op("callTagged", args, this.span(e));
         this.b.setMember(result, callee.text);
         return result;
@@ -883,6 +893,30 @@ function sameOperand(a: Operand | undefined, b: Operand | undefined): boolean {
   return Object.is(a.value, b.value) && a.text === b.text;
 }
 
+/** Do two shapes hold the same numbers in the same places (readonly and container kinds aside)? */
+function sameShape(a: Shape, b: Shape): boolean {
+  if (a.kind === "number" || b.kind === "number") return a.kind === b.kind;
+  if (a.kind === "array" && b.kind === "array")
+    return sameShape(a.element, b.element) && (a.container === "array") === (b.container === "array");
+  if (a.kind === "record" && b.kind === "record")
+    return (
+      a.fields.length === b.fields.length &&
+      a.fields.every((fl) => b.fields.some((g) => g.name === fl.name && sameShape(fl.shape, g.shape)))
+    );
+  return false;
+}
+
+function describeShape(s: Shape): string {
+  if (s.kind === "number") return "a number";
+  if (s.kind === "array")
+    return s.container !== "array"
+      ? `a ${s.container}`
+      : s.element.kind === "number"
+        ? "an array of numbers"
+        : `an array of ${describeShape(s.element).replace(/^an? /, "")}s`;
+  return `a record { ${s.fields.map((fl) => fl.name).join(", ")} }`;
+}
+
 /** `(e)`, `e as T`, `e!`, `e satisfies T`: e. */
 function skipWrappers(e: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e))
@@ -897,7 +931,10 @@ function isAllocation(e: ts.Expression): boolean {
   const callee = skipWrappers(e.expression);
   if (!ts.isPropertyAccessExpression(callee)) return false;
   const target = skipWrappers(callee.expression);
-  return (callee.name.text === "fill" && ts.isNewExpression(target)) || (callee.name.text === "from" && ts.isIdentifier(target) && target.text === "Array");
+  return (
+    (callee.name.text === "fill" && ts.isNewExpression(target)) ||
+    (callee.name.text === "from" && ts.isIdentifier(target) && target.text === "Array")
+  );
 }
 
 /**
@@ -918,7 +955,11 @@ function allocationForm(e: ts.Expression): { sizes: ts.Expression[]; fill?: ts.E
   const target = skipWrappers(callee.expression);
   if (callee.name.text === "fill" && e.arguments.length === 1 && ts.isNewExpression(target)) {
     if (!ts.isIdentifier(target.expression) || target.expression.text !== "Array" || target.arguments?.length !== 1) return undefined;
-    return { sizes: [target.arguments[0]], fill: e.arguments[0], shape: { kind: "array", element: NUMBER, container: "array", readonly: false } };
+    return {
+      sizes: [target.arguments[0]],
+      fill: e.arguments[0],
+      shape: { kind: "array", element: NUMBER, container: "array", readonly: false },
+    };
   }
   if (callee.name.text !== "from" || !ts.isIdentifier(target) || target.text !== "Array" || e.arguments.length !== 2) return undefined;
   const [like, make] = e.arguments;
@@ -931,14 +972,19 @@ function allocationForm(e: ts.Expression): { sizes: ts.Expression[]; fill?: ts.E
     return { sizes: [length.initializer], fill: body, shape: { kind: "array", element: NUMBER, container: "array", readonly: false } };
   const row = allocationForm(body);
   if (!row || row.shape.kind !== "array" || row.shape.element.kind !== "number") return undefined;
-  return { sizes: [length.initializer, ...row.sizes], fill: row.fill, shape: { kind: "array", element: row.shape, container: "array", readonly: false } };
+  return {
+    sizes: [length.initializer, ...row.sizes],
+    fill: row.fill,
+    shape: { kind: "array", element: row.shape, container: "array", readonly: false },
+  };
 }
 
 /** A number literal, `-3` too. */
 function literalNumber(e: ts.Expression): number | undefined {
   e = skipWrappers(e);
   if (ts.isNumericLiteral(e)) return Number(e.text);
-  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand)) return -Number(e.operand.text);
+  if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand))
+    return -Number(e.operand.text);
   return undefined;
 }
 

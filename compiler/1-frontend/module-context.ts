@@ -1,14 +1,15 @@
 // What the lowering needs to know about the file around a tagged function: the other tagged
 // functions, module-level numeric constants, how stopGradient is imported, shadowed globals.
 import * as ts from "typescript";
+import type { CallTarget } from "./find-derivatives.js";
 
 /** What the lowering knows about the module around the function. */
 export interface ModuleContext {
   file: ts.SourceFile;
   /** Names of all tagged functions in the file (calls to them are not supported yet). */
   tagged: Set<string>;
-  /** The parameters of each tagged function (a call to one checks its arguments against them). */
-  signatures: Map<string, { params: number; numbersOnly: boolean }>;
+  /** The functions a tagged function may call: the other tagged ones, and those with a @derivativeOf. */
+  signatures: Map<string, CallTarget>;
   /** Module-level `const K = <number literal>`: inlined as literals. */
   constants: Map<string, number>;
   /** How `stopGradient` from "adc" is called in this file: local names, and namespace names (`adc.stopGradient`). */

@@ -8,7 +8,12 @@ import { adjStmtsOf } from "../ir/adjoint.js";
 import { walk } from "../ir/expr.js";
 import type { ValueId } from "../ir/types.js";
 
-export function removeDeadAdjoints(reverse: AdjStmt[], wanted: Set<ValueId>, localArrays: Set<ValueId>): void {
+export function removeDeadAdjoints(
+  reverse: AdjStmt[],
+  wanted: Set<ValueId>,
+  localArrays: Set<ValueId>,
+  isNumber: (id: ValueId) => boolean,
+): void {
   for (;;) {
     const read = new Set<ValueId>(wanted);
     for (const st of adjStmtsOf(reverse)) {
@@ -31,7 +36,8 @@ export function removeDeadAdjoints(reverse: AdjStmt[], wanted: Set<ValueId>, loc
           prune(st.body);
           gone = st.body.length === 0;
         } else if (st.kind === "call") {
-          gone = st.targets.every((t) => t === null || !read.has(t));
+          // (a call adding into a parameter's adjoint, or a part of one, adds to the gradient itself)
+          gone = st.targets.every((t) => t === null || (!read.has(t) && (isNumber(t) || localArrays.has(t))));
         }
         if (gone) {
           list.splice(i, 1);

@@ -14,7 +14,7 @@ export function placeDeclarations(rev: AdjStmt[], lists: Map<Block, AdjStmt[]>, 
       if (st.kind === "update" && !st.path) targets.add(st.target);
       else if (st.kind === "if") (collect(st.then), collect(st.else));
       else if (st.kind === "loop") collect(st.body);
-      else if (st.kind === "call") for (const t of st.targets) if (t !== null) targets.add(t);
+      else if (st.kind === "call") for (const t of st.targets) if (t !== null && func.values[t].type === "number") targets.add(t);
     }
   };
   collect(rev);

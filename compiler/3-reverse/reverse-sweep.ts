@@ -15,6 +15,8 @@ import { storageOf } from "../ir/storage.js";
 import { opsOf, type Block, type Op, type Operand, type ValueId } from "../ir/types.js";
 import { operandExpr, pathExprs } from "../rules/apply.js";
 import { ruleOf } from "../rules/table.js";
+import { AdcError } from "../diagnostics/report.js";
+import { messages } from "../diagnostics/messages.js";
 import { carryInPlace } from "./carry-in-place.js";
 import { coalesceCopies } from "./coalesce-copies.js";
 import { removeDeadAdjoints } from "./dead-adjoints.js";
@@ -35,7 +37,8 @@ export function reverse(a: Analysed): Adjoint {
   // all versions of a local array share one adjoint array, named after the allocation
   const storage = storageOf(func);
   const root = (v: ValueId) => storage.get(v) ?? v;
-  const toRoots = (e: Expr): Expr => substitute(e, (leaf) => (leaf.k === "adjAt" ? { ...leaf, id: root(leaf.id), at: leaf.at.map(toRoots) } : undefined));
+  const toRoots = (e: Expr): Expr =>
+    substitute(e, (leaf) => (leaf.k === "adjAt" ? { ...leaf, id: root(leaf.id), at: leaf.at.map(toRoots) } : undefined));
 
   const isActive = (x: Operand): x is { kind: "value"; id: ValueId } => x.kind === "value" && active.has(x.id);
   const add = (out: AdjStmt[], target: ValueId, expr: Expr, stmt: number, plumbing = false) => {
@@ -69,7 +72,7 @@ export function reverse(a: Analysed): Adjoint {
         if ((st.prim === "index" || st.prim === "field") && func.values[st.result].type === "object" && st.args[0].kind === "value")
           has.add(st.args[0].id);
         if (st.prim === "callTagged") {
-          const targets = st.args.map((x) => (isActive(x) ? x.id : null));
+          const targets = st.args.map((x) => (isActive(x) ? root(x.id) : null));
           out.push({ kind: "call", op: st, seed: { k: "adj", id: st.result }, targets });
           for (const t of targets) if (t !== null) has.add(t);
           continue;
@@ -138,6 +141,7 @@ export function reverse(a: Analysed): Adjoint {
     rev,
     new Set(func.params.filter((p) => p.wrt && has.has(p.value)).map((p) => p.value)),
     new Set(storage.values()),
+    (id) => func.values[id].type === "number",
   );
   // the loops still there count their trips
   recording.trips.clear();
@@ -153,18 +157,29 @@ export function reverse(a: Analysed): Adjoint {
     return [...(op.prim === "index" ? [operandExpr(op.args[1])] : []), ...viewIndices(op.args[0].id)];
   };
   for (const st of adjStmtsOf(rev)) {
-    // a reversed call runs the callee again: it reads all the arguments
-    if (st.kind === "call") for (const x of st.op.args) if (x.kind === "value") record.add(x.id);
+    // a reversed call runs the callee again: it reads all the arguments (a local array by its
+    // name: it must still hold what the call read, so no write may follow, and it must be in scope)
+    if (st.kind === "call")
+      for (const x of st.op.args) {
+        if (x.kind !== "value") continue;
+        if (!storage.has(x.id)) {
+          record.add(x.id);
+          continue;
+        }
+        const r = storage.get(x.id)!;
+        const written = [...opsOf(func.body)].some((op) => op.prim === "store" && op.args[0].kind === "value" && op.args[0].id === x.id);
+        if (written || s.home.get(r) !== func.body) throw new AdcError(st.op.span, messages.callWithLocalArray(func.values[r].hint));
+      }
     // a local array's adjoint is made with the array's sizes
     const sizes = (v: ValueId): Expr[] => (definedBy.get(v)!.prim === "allocate" ? definedBy.get(v)!.args.slice(1).map(operandExpr) : []);
     const exprs =
       st.kind === "zeros"
         ? sizes(st.target)
         : st.kind === "update"
-        ? [st.expr, ...pathExprs(st.path), ...(st.path ? viewIndices(st.target) : [])]
-        : st.kind === "if" && !inLoopIfs.includes(st as never) && st.decision !== "stack"
-          ? [st.decision]
-          : [];
+          ? [st.expr, ...pathExprs(st.path), ...(st.path ? viewIndices(st.target) : [])]
+          : st.kind === "if" && !inLoopIfs.includes(st as never) && st.decision !== "stack"
+            ? [st.decision]
+            : [];
     for (const e of exprs) for (const v of reads(e)) record.add(v);
   }
   // a branch in a loop recomputes its decision when what it compares is kept anyway (x > 1

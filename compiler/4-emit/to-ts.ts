@@ -6,10 +6,12 @@
 // call to call, so nothing is allocated once they have grown) and `fGradStacks` listing them.
 // A forward temporary that is used once, in its own block, and not read by the reverse sweep
 // is written inline in its consumer, so only the intermediates the adjoint reads are kept.
+import * as path from "node:path";
 import * as ts from "typescript";
 import type { AdjStmt, Adjoint } from "../ir/adjoint.js";
 import { adjStmtsOf } from "../ir/adjoint.js";
 import type { Expr } from "../ir/expr.js";
+import type { CallTarget } from "../1-frontend/find-derivatives.js";
 import { storageOf } from "../ir/storage.js";
 import { structure, type Structure } from "../ir/structure.js";
 import {
@@ -45,7 +47,11 @@ export const stacksName = (fn: string) => `${fn}GradStacks`;
 const RUNTIME = "adc";
 
 /** The module's statements, in groups printed with blank lines between them. */
-export function emitFunctions(fns: EmitFunction[]): ts.Statement[][] {
+export function emitFunctions(
+  fns: EmitFunction[],
+  targets: Map<string, CallTarget> = new Map(),
+  sourceModule = "./input",
+): ts.Statement[][] {
   const exported = fns.flatMap((x) => [gradName(x.adjoint.func.name), gradIntoName(x.adjoint.func.name), stacksName(x.adjoint.func.name)]);
   const globals = ["Math", "Infinity", "NaN", "undefined", RUNTIME, ...exported];
   const emitters = fns.map((x) => new FunctionEmitter(x, globals));
@@ -56,39 +62,65 @@ export function emitFunctions(fns: EmitFunction[]): ts.Statement[][] {
   // the runtime: for the stacks of loops, and zerosLike for array and record gradients
   const usesRuntime =
     tapes.some((t) => t.all.length > 0) || fns.some((x) => x.adjoint.gradients.some((g) => g.param.shape.kind !== "number"));
-  if (usesRuntime) {
-    out.push([
+  // the functions others call: a plain copy of a tagged one for its value (a custom one is
+  // imported), and a reused record for their gradient
+  const called = [
+    ...new Set(fns.flatMap((x) => [...opsOf(x.adjoint.func.body)].filter((op) => op.prim === "callTagged").map((op) => op.member!))),
+  ];
+  const callees: FunctionEmitter["callees"] = new Map(
+    called.map((name) => [name, { scratch: moduleNamer.claim(`scratch_${name}`), target: targets.get(name) ?? taggedTarget(fns, name) }]),
+  );
+  for (const e of emitters) e.callees = callees;
+  // a derivative the user wrote, and the function it belongs to: from the source file, or from where it imports them
+  const imports = new Map<string, string[]>();
+  for (const [name, c] of callees) {
+    if (c.target.kind !== "custom") continue;
+    const from =
+      c.target.primalFrom === "self" || !c.target.primalFrom ? sourceModule : besideSource(c.target.primalFrom.specifier, sourceModule);
+    imports.set(from, [...(imports.get(from) ?? []), name]);
+    imports.set(sourceModule, [...(imports.get(sourceModule) ?? []), c.target.gradInto]);
+  }
+  if (imports.size)
+    out.push(
+      [...imports].map(([from, names]) =>
+        f.createImportDeclaration(
+          undefined,
+          f.createImportClause(
+            false,
+            undefined,
+            f.createNamedImports([...new Set(names)].map((n) => f.createImportSpecifier(false, undefined, f.createIdentifier(n)))),
+          ),
+          f.createStringLiteral(from),
+        ),
+      ),
+    );
+  for (const [name, c] of callees) {
+    // `{ x: 0 }`, typed as the gradient record when it holds arrays (they are the caller's, set before each call)
+    const wrt = c.target.paramNames.map((p, k) => ({ name: p, shape: c.target.params[k] })).filter((_, k) => c.target.wrt[k]);
+    const zeros = f.createObjectLiteralExpression(
+      wrt.filter((p) => p.shape.kind === "number").map((p) => f.createPropertyAssignment(p.name, f.createNumericLiteral(0))),
+    );
+    const typed = wrt.every((p) => p.shape.kind === "number")
+      ? zeros
+      : f.createAsExpression(zeros, shapeType({ kind: "record", fields: wrt }, true));
+    const scratch = constDecl(c.scratch, typed);
+    comment(scratch, ` where the functions that call ${name} receive its gradient (reused from call to call)`);
+    out.push([scratch]);
+    const source = fns.find((x) => x.adjoint.func.name === name);
+    if (c.target.kind === "tagged" && source) out.push([primal(source, globals, callees)]);
+  }
+  fns.forEach((x, k) => {
+    out.push(...emitTapes(x.adjoint, tapes[k]));
+    out.push([emitGrad(x.adjoint, globals)], [emitters[k].emit()]);
+  });
+  if (usesRuntime || emitters.some((e) => e.usesRuntime))
+    out.unshift([
       f.createImportDeclaration(
         undefined,
         f.createImportClause(false, undefined, f.createNamespaceImport(f.createIdentifier(RUNTIME))),
         f.createStringLiteral("adc/runtime"),
       ),
     ]);
-  }
-  // the tagged functions others call: a plain copy for their value, a reused record for their gradient
-  const called = [
-    ...new Set(fns.flatMap((x) => [...opsOf(x.adjoint.func.body)].filter((op) => op.prim === "callTagged").map((op) => op.member!))),
-  ];
-  const callees = new Map(
-    called.map((name) => {
-      const callee = fns.find((x) => x.adjoint.func.name === name)!;
-      return [
-        name,
-        { scratch: moduleNamer.claim(`scratch_${name}`), params: callee.adjoint.func.params.map((p) => p.name), source: callee },
-      ];
-    }),
-  );
-  for (const e of emitters) e.callees = callees;
-  for (const [name, c] of callees) {
-    const zeros = f.createObjectLiteralExpression(c.params.map((p) => f.createPropertyAssignment(p, f.createNumericLiteral(0))));
-    const scratch = constDecl(c.scratch, zeros);
-    comment(scratch, ` where the functions that call ${name} receive its gradient (reused from call to call)`);
-    out.push([scratch], [primal(c.source, globals, callees)]);
-  }
-  fns.forEach((x, k) => {
-    out.push(...emitTapes(x.adjoint, tapes[k]));
-    out.push([emitGrad(x.adjoint, globals)], [emitters[k].emit()]);
-  });
   return out;
 }
 
@@ -222,7 +254,9 @@ class FunctionEmitter {
   private readonly counters = new Map<number, string>();
   private readonly mutable = new Set<ValueId>();
   /** The tagged functions this one calls: their scratch gradient record and parameter names. */
-  callees = new Map<string, { scratch: string; params: string[]; source: EmitFunction }>();
+  callees = new Map<string, { scratch: string; target: CallTarget }>();
+  /** Set when the code calls the runtime (a zero gradient for an argument the caller does not differentiate). */
+  usesRuntime = false;
   /** The index variable of each reverse loop being emitted (its iteration, counted from 0). */
   private readonly loopIndex = new Map<number, string>();
   private readonly cursors = new Map<ValueId, { loop: number; buf: string; at: string; column: boolean }>();
@@ -489,7 +523,11 @@ class FunctionEmitter {
       if (st.kind === "op") {
         if (this.inlined.has(st.result)) continue;
         if (st.prim === "store") {
-          out.push(f.createExpressionStatement(f.createBinaryExpression(this.element(st.args.slice(0, -1)), SK.EqualsToken, this.operand(st.args[st.args.length - 1]))));
+          out.push(
+            f.createExpressionStatement(
+              f.createBinaryExpression(this.element(st.args.slice(0, -1)), SK.EqualsToken, this.operand(st.args[st.args.length - 1])),
+            ),
+          );
           continue;
         }
         out.push(this.define(st.result, this.opExpr(st)));
@@ -689,28 +727,39 @@ class FunctionEmitter {
   private reverseStatement(st: AdjStmt): ts.Statement | ts.Statement[] {
     switch (st.kind) {
       case "call": {
-        // `scratch_f.x = 0; fGradInto(a, b, scratch_f, dt3); dx += scratch_f.x;` — the callee's
-        // gradient at these arguments, seeded with this call's adjoint, through a reused record
-        const callee = this.callees.get(st.op.member!)!;
-        const scratch = f.createIdentifier(callee.scratch);
-        const field = (name: string) => f.createPropertyAccessExpression(scratch, name);
-        const reset = callee.params.map((name) =>
-          f.createExpressionStatement(f.createBinaryExpression(field(name), SK.EqualsToken, f.createNumericLiteral(0))),
-        );
+        // `scratch_f.x = 0; scratch_f.W = dW; fGradInto(a, W, scratch_f, dt3); dx += scratch_f.x;`
+        // — the callee's gradient at these arguments, seeded with this call's adjoint, through a
+        // reused record: a number comes back in it, an array or record is added into in place
+        // (the caller's own adjoint, or a zero one when the caller does not need it)
+        const { scratch: name, target } = this.callees.get(st.op.member!)!;
+        const scratch = f.createIdentifier(name);
+        const field = (p: string) => f.createPropertyAccessExpression(scratch, p);
+        const before: ts.Statement[] = [];
+        const after: ts.Statement[] = [];
+        target.paramNames.forEach((p, k) => {
+          if (!target.wrt[k]) return;
+          const t = st.targets[k];
+          const arg = this.operandIn(st.op.args[k], true);
+          if (target.params[k].kind === "number") {
+            before.push(f.createExpressionStatement(f.createBinaryExpression(field(p), SK.EqualsToken, f.createNumericLiteral(0))));
+            if (t !== null)
+              after.push(
+                f.createExpressionStatement(f.createBinaryExpression(f.createIdentifier(this.adj(t)), SK.PlusEqualsToken, field(p))),
+              );
+            return;
+          }
+          if (t === null) this.usesRuntime = true;
+          const into =
+            t !== null
+              ? this.view(t)
+              : f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(RUNTIME), "zerosLike"), undefined, [arg]);
+          before.push(f.createExpressionStatement(f.createBinaryExpression(field(p), SK.EqualsToken, into)));
+        });
         const args = st.op.args.map((x) => this.operandIn(x, true));
         const call = f.createExpressionStatement(
-          f.createCallExpression(f.createIdentifier(gradIntoName(st.op.member!)), undefined, [...args, scratch, this.expr(st.seed, true)]),
+          f.createCallExpression(f.createIdentifier(target.gradInto), undefined, [...args, scratch, this.expr(st.seed, true)]),
         );
-        const adds = st.targets.flatMap((t, k) =>
-          t === null
-            ? []
-            : [
-                f.createExpressionStatement(
-                  f.createBinaryExpression(f.createIdentifier(this.adj(t)), SK.PlusEqualsToken, field(callee.params[k])),
-                ),
-              ],
-        );
-        return [...reset, call, ...adds];
+        return [...before, call, ...after];
       }
       case "declare":
         return letDecl(this.adj(st.target), f.createNumericLiteral(0));
@@ -763,7 +812,8 @@ class FunctionEmitter {
               "field" in step
                 ? f.createPropertyAccessExpression(target, step.field)
                 : f.createElementAccessExpression(target, this.expr(step.index, true));
-          if (st.mode === "set") return f.createExpressionStatement(f.createBinaryExpression(target, SK.EqualsToken, this.expr(st.expr, true)));
+          if (st.mode === "set")
+            return f.createExpressionStatement(f.createBinaryExpression(target, SK.EqualsToken, this.expr(st.expr, true)));
           const negated = st.expr.k === "prim" && st.expr.prim === "neg";
           const rhs = negated ? this.expr((st.expr as { args: Expr[] }).args[0], true) : this.expr(st.expr, true);
           return f.createExpressionStatement(f.createBinaryExpression(target, negated ? SK.MinusEqualsToken : SK.PlusEqualsToken, rhs));
@@ -876,7 +926,12 @@ class FunctionEmitter {
     if (op.prim === "length") return f.createPropertyAccessExpression(this.operandIn(op.args[0], inReverse), "length");
     // local arrays: A[i][j], new Array<number>(n).fill(0), [a, b]
     if (op.prim === "load") return this.element(op.args, inReverse);
-    if (op.prim === "allocate") return allocation(op.shape!, op.args.slice(1).map((x) => this.operandIn(x, inReverse)), op.args[0]);
+    if (op.prim === "allocate")
+      return allocation(
+        op.shape!,
+        op.args.slice(1).map((x) => this.operandIn(x, inReverse)),
+        op.args[0],
+      );
     if (op.prim === "arrayLiteral") return f.createArrayLiteralExpression(op.args.map((x) => this.operandIn(x, inReverse)));
     // f(a, b): the callee's value, from its plain copy in this module
     if (op.prim === "callTagged")
@@ -915,7 +970,10 @@ class FunctionEmitter {
       case "adj":
         return f.createIdentifier(this.adj(e.id));
       case "adjAt":
-        return e.at.reduce<ts.Expression>((x, i) => f.createElementAccessExpression(x, this.expr(i, true)), f.createIdentifier(this.adj(e.id)));
+        return e.at.reduce<ts.Expression>(
+          (x, i) => f.createElementAccessExpression(x, this.expr(i, true)),
+          f.createIdentifier(this.adj(e.id)),
+        );
       case "role":
         if (e.role === "seed") return f.createIdentifier(this.names.seed);
         throw new Error(`unbound role ${e.role} in emitted code`);
@@ -988,6 +1046,25 @@ function allocation(shape: Shape, sizes: ts.Expression[], fill: Operand): ts.Exp
   }
   const made = f.createNewExpression(f.createIdentifier("Array"), [numberType()], [sizes[0]]);
   return f.createCallExpression(f.createPropertyAccessExpression(made, "fill"), undefined, [literal(value)]);
+}
+
+/** An import specifier of the source file, as the generated file writes it (a relative one is relative to the source's folder). */
+function besideSource(specifier: string, sourceModule: string): string {
+  if (!specifier.startsWith(".")) return specifier;
+  const joined = path.posix.join(path.posix.dirname(sourceModule), specifier);
+  return joined.startsWith(".") ? joined : `./${joined}`;
+}
+
+/** A tagged function of this module, called by another (when no target was given, as in older callers). */
+function taggedTarget(fns: EmitFunction[], name: string): CallTarget {
+  const func = fns.find((x) => x.adjoint.func.name === name)!.adjoint.func;
+  return {
+    paramNames: func.params.map((p) => p.name),
+    params: func.params.map((p) => p.shape),
+    wrt: func.params.map((p) => p.wrt),
+    kind: "tagged",
+    gradInto: gradIntoName(name),
+  };
 }
 
 function* regions(b: Block): Generator<Extract<Block[number], { kind: "if" | "loop" }>> {

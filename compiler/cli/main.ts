@@ -109,7 +109,13 @@ async function processFile(shown: string, input: string, opts: Options, io: Io):
   const fromTarget = path.relative(path.dirname(target), input).split(path.sep).join("/");
   const result = await compile(
     parse(input, text),
-    outDir ? { headerSource: fromTarget, headerNote: "run npx adc with the same --out-dir to regenerate" } : {},
+    outDir
+      ? {
+          headerSource: fromTarget,
+          headerNote: "run npx adc with the same --out-dir to regenerate",
+          sourceModule: (fromTarget.startsWith(".") ? "" : "./") + fromTarget.replace(/\.(c|m)?tsx?$/, ""),
+        }
+      : {},
   );
   for (const d of result.diagnostics) io.err(formatDiagnostic(d, shown));
   if (result.diagnostics.length) return 1;

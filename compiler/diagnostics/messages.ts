@@ -8,8 +8,6 @@ export const messages = {
   noRuleForCall: (callee: string) =>
     `ADC1004: cannot differentiate the call to '${callee}': adc has no derivative for it; a @differentiable function may call the Math functions listed in the README (calls to your own functions are not supported yet)`,
   callArguments: (callee: string, want: number, got: number) => `ADC1045: '${callee}' takes ${want} argument(s), not ${got}`,
-  callWithArrays: (callee: string) =>
-    `ADC1046: calls to '${callee}', whose parameters are arrays or records, are not supported yet (only number parameters)`,
   recursion: (callee: string) => `ADC1047: '${callee}' calls itself (directly or through other functions); recursion is not supported`,
   callToTagged: (callee: string) =>
     `ADC1005: '${callee}' is @differentiable too, but calls between @differentiable functions are not supported yet; inline its body for now`,
@@ -65,11 +63,26 @@ export const messages = {
     `ADC1041: cannot write into '${text}': a @differentiable function never changes its inputs, and only local arrays are written (copy into one: 'const a = new Array(n).fill(0)', then a loop)`,
   localArrayUse: (name: string) =>
     `ADC1048: '${name}' is a local array: it can be indexed (${name}[i]), written (${name}[i] = v) and measured (${name}.length), not used whole (copied, aliased, passed or returned)`,
-  allocationPlace: () =>
-    `ADC1049: a new array is only allowed as the initializer of a const ('const a = new Array(n).fill(0)')`,
+  allocationPlace: () => `ADC1049: a new array is only allowed as the initializer of a const ('const a = new Array(n).fill(0)')`,
   allocationForm: (text: string) =>
     `ADC1050: cannot make the local array '${text}'; supported: new Array(n).fill(c), new Float64Array(n), new Float32Array(n), [a, b, …] of numbers, Array.from({ length: n }, () => c), and Array.from({ length: m }, () => one of these) for a matrix (c a number literal)`,
-  localRow: (name: string) => `ADC1051: a row of the local matrix '${name}' cannot be used on its own; index it down to a number (${name}[i][j])`,
+  derivativeForm: (primal: string) =>
+    `ADC1052: a @derivativeOf ${primal} function is written like a generated GradInto: 'export function ${primal}GradInto(<${primal}'s parameters>, grad: { <the parameters it differentiates> }, seed = 1): number', adding seed * d${primal}/dp into grad.p and returning ${primal}'s value`,
+  mustExport: (name: string, why: string) => `ADC1053: export '${name}': ${why}`,
+  derivativeTwice: (primal: string) => `ADC1054: '${primal}' has two @derivativeOf functions; keep one`,
+  derivativeField: (field: string, primal: string) =>
+    `ADC1055: the gradient record has a field '${field}', but '${primal}' has no such parameter`,
+  derivativeOfUnknown: (primal: string) =>
+    `ADC1056: @derivativeOf ${primal}: no function '${primal}' is declared in this file or imported by name into it`,
+  derivativeAndTagged: (primal: string) =>
+    `ADC1057: '${primal}' is @differentiable and has a @derivativeOf function too; keep one (adc would not know which gradient you mean)`,
+  callArgumentShape: (callee: string, param: string, want: string) => `ADC1058: the argument for '${param}' of '${callee}' must be ${want}`,
+  callWithLocalArray: (name: string) =>
+    `ADC1059: the local array '${name}' is passed to a call, so it must not be written after the call, and must be made at the top level of the function (not in a loop or branch): the reverse sweep passes it again`,
+  calleeNotWrt: (callee: string, param: string, caller: string) =>
+    `ADC1060: the argument for '${param}' of '${callee}' depends on what '${caller}' differentiates, but '${callee}' does not differentiate '${param}' (its wrt(…) leaves it out), so the gradient through it would be lost; add '${param}' to the wrt(…) of '${callee}', or leave what it depends on out of the wrt(…) of '${caller}'`,
+  localRow: (name: string) =>
+    `ADC1051: a row of the local matrix '${name}' cannot be used on its own; index it down to a number (${name}[i][j])`,
   notAnArray: (text: string) => `ADC1042: '${text}' is not an array: only arrays can be indexed here`,
   noSuchField: (field: string, text: string) => `ADC1043: '${text}' has no field '${field}'`,
   objectVariable: (name: string) =>

@@ -54,7 +54,12 @@ export class FuncBuilder {
     // the same element of the same version, read again in this block: the same value (`s[i] * s[i]` reads once)
     if (prim === "load") {
       const key = args.map((a) => (a.kind === "value" ? `%${a.id}` : String(a.value))).join(",");
-      const same = this.current.find((st): st is Op => st.kind === "op" && st.prim === "load" && st.args.map((a) => (a.kind === "value" ? `%${a.id}` : String(a.value))).join(",") === key);
+      const same = this.current.find(
+        (st): st is Op =>
+          st.kind === "op" &&
+          st.prim === "load" &&
+          st.args.map((a) => (a.kind === "value" ? `%${a.id}` : String(a.value))).join(",") === key,
+      );
       if (same) return { kind: "value", id: same.result };
     }
     const result = this.newValue(hint, shape.kind === "number" ? "number" : "object", span);

@@ -103,20 +103,30 @@ export function interpretAdjoint(a: Adjoint, args: number[], seed = 1): Gradient
           sizes.length > 1 ? Array.from({ length: sizes[0] }, () => zeros(sizes.slice(1), rows)) : new Array<number>(sizes[0]).fill(0);
         const sizes = op.prim === "allocate" ? op.args.slice(1).map((x) => operand(x, values)) : [op.args.length];
         records.set(s.target, zeros(sizes, true));
-      }
-      else if (s.kind === "pop") values.set(s.value, pop(stacks, s.value, "values"));
+      } else if (s.kind === "pop") values.set(s.value, pop(stacks, s.value, "values"));
       else if (s.kind === "recompute") values.set(s.value, evalOp(ops.get(s.value)!, values, a.func.callees));
       else if (s.kind === "call") {
         // the callee's adjoint at these arguments, with this call's adjoint as seed
         const callee = a.func.callees?.get(s.op.member!);
-        if (!callee?.adjoint) throw new Error(`the adjoint interpreter does not know '${s.op.member}'`);
-        const run = interpretAdjoint(
-          callee.adjoint as Adjoint,
-          s.op.args.map((x) => operand(x, values)),
-          evalExpr(s.seed, values, adjoints, seed, records),
-        );
+        const args = s.op.args.map((x) => operand(x, values));
+        const g = evalExpr(s.seed, values, adjoints, seed, records);
+        let grad: Record<string, unknown>;
+        let names: string[];
+        if (callee?.adjoint && callee.func) {
+          grad = interpretAdjoint(callee.adjoint as Adjoint, args, g).grad;
+          names = callee.func.params.map((p) => p.name);
+        } else if (callee?.js && callee.custom) {
+          // a derivative the user wrote: run it, into a zero record of the differentiated parameters
+          const { params, wrt } = callee.custom;
+          names = params;
+          grad = Object.fromEntries(names.flatMap((n, k) => (wrt[k] ? [[n, zerosLike(args[k] as never)]] : [])));
+          callee.js.gradInto(...args, grad, g);
+        } else throw new Error(`the adjoint interpreter does not know '${s.op.member}'`);
         s.targets.forEach((t, k) => {
-          if (t !== null) adjoints.set(t, mustGet(adjoints, t, "adjoint") + run.grad[callee.func.params[k].name]);
+          if (t === null || grad[names[k]] === undefined) return;
+          const part = grad[names[k]];
+          if (typeof part === "number") adjoints.set(t, mustGet(adjoints, t, "adjoint") + part);
+          else addInto(view(t), part);
         });
       } else if (s.kind === "induction") values.set(s.value, operand(s.init, values) + iteration.get(s.loop)! * s.step);
       else if (s.kind === "update" && s.path) {
@@ -150,6 +160,16 @@ export function interpretAdjoint(a: Adjoint, args: number[], seed = 1): Gradient
     else grad[param.name] = adjoint === null ? 0 : mustGet(adjoints, adjoint, "adjoint");
   }
   return { value, grad, peak };
+}
+
+/** Adds a gradient of an array or record into another of the same shape, leaf by leaf. */
+function addInto(into: unknown, part: unknown): void {
+  const a = into as Record<string | number, unknown>;
+  const b = part as Record<string | number, unknown>;
+  for (const k of Object.keys(b)) {
+    if (typeof b[k] === "number") (a[k] as number) += b[k] as number;
+    else addInto(a[k], b[k]);
+  }
 }
 
 export function evalExpr(

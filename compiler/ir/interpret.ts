@@ -58,8 +58,9 @@ export function evalOp(op: Op, values: Map<ValueId, number>, callees?: Func["cal
   const args = op.args.map((a) => operand(a, values));
   if (op.prim === "callTagged") {
     const callee = callees?.get(op.member!);
-    if (!callee) throw new Error(`the interpreter does not know '${op.member}'`);
-    return interpret(callee.func, args).value;
+    if (callee?.func) return interpret(callee.func, args).value;
+    if (callee?.js) return callee.js.value(...args);
+    throw new Error(`the interpreter does not know '${op.member}'`);
   }
   if (op.prim === "index") return (args[0] as unknown as ArrayLike<number>)[args[1]];
   if (op.prim === "allocate" || op.prim === "arrayLiteral" || op.prim === "load" || op.prim === "store") return localArray(op, args);

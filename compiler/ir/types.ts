@@ -115,10 +115,22 @@ export interface SourceStatement {
   span: Span;
 }
 
+/**
+ * A function a Func calls: a tagged one (its IR and adjoint), or one with a derivative the user
+ * wrote, which the interpreters can only run given its JavaScript (`js`, set by a test).
+ */
+export interface Callee {
+  func?: Func;
+  adjoint?: unknown;
+  /** For a custom one: its derivative's name, its parameters, and which are in its gradient record. */
+  custom?: { gradInto: string; params: string[]; wrt: boolean[] };
+  js?: { value: (...args: unknown[]) => number; gradInto: (...args: unknown[]) => number };
+}
+
 export interface Func {
   name: string;
   /** The tagged functions this one calls, by name, once the whole file is compiled (for the interpreters). */
-  callees?: Map<string, { func: Func; adjoint?: unknown }>;
+  callees?: Map<string, Callee>;
   params: Param[];
   /** Indexed by ValueId. */
   values: Value[];

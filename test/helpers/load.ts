@@ -9,7 +9,12 @@ const MODULES: Record<string, unknown> = { adc: api, "adc/runtime": runtime };
 
 export type Module = Record<string, unknown>;
 
-export function loadModule(source: string, fileName = "module.ts", extraExports: string[] = []): Module {
+export function loadModule(
+  source: string,
+  fileName = "module.ts",
+  extraExports: string[] = [],
+  modules: Record<string, unknown> = {},
+): Module {
   const appended = extraExports.length ? `${source}\n;(exports as any).__all = { ${extraExports.join(", ")} };\n` : source;
   const js = ts.transpileModule(appended, {
     fileName,
@@ -18,6 +23,7 @@ export function loadModule(source: string, fileName = "module.ts", extraExports:
   const module = { exports: {} as Module };
   const require = (name: string) => {
     if (name in MODULES) return MODULES[name];
+    if (name in modules) return modules[name];
     throw new Error(`${fileName}: cannot import '${name}' in a test module`);
   };
   new Function("exports", "require", "module", js)(module.exports, require, module);
