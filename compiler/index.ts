@@ -3,6 +3,7 @@
 //   2-analysis  activity, to-be-recorded, liveness
 //   3-reverse   forward sweep + reverse sweep (the adjoint program)
 //   4-emit      adjoint IR -> ts.factory -> printer -> prettier
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
 import { findTagged, type TaggedFunction } from "./1-frontend/find-tagged.js";
@@ -41,6 +42,9 @@ export async function compile(file: ts.SourceFile, options: CompileOptions = {})
   const derivatives = findDerivatives(file); //                      and the derivatives the user wrote
   diagnostics.push(...derivatives.diagnostics);
   const signatures = new Map(derivatives.targets);
+  // tagged functions imported from other files adc processes (compiled here too, for the interpreters)
+  const imported = await importedTagged(file, options, diagnostics);
+  for (const [local, t] of imported) if (!signatures.has(local)) signatures.set(local, t.target);
   for (const t of tagged) {
     if (signatures.has(t.name)) diagnostics.push({ span: spanOf(t.statement, file), message: messages.derivativeAndTagged(t.name) });
     const target = taggedTarget(t, file);
@@ -74,6 +78,11 @@ export async function compile(file: ts.SourceFile, options: CompileOptions = {})
     for (const op of opsOf(fn.ir.body)) {
       if (op.prim !== "callTagged") continue;
       const target = signatures.get(op.member!);
+      if (target?.kind === "imported") {
+        const other = imported.get(op.member!)!.compiled;
+        if (other) (fn.ir.callees ??= new Map()).set(op.member!, { func: other.ir, adjoint: other.adjoint });
+        continue;
+      }
       if (target?.kind === "custom") {
         (fn.ir.callees ??= new Map()).set(op.member!, {
           custom: { gradInto: target.gradInto, params: target.paramNames, wrt: target.wrt },
@@ -95,7 +104,7 @@ export async function compile(file: ts.SourceFile, options: CompileOptions = {})
       if (target && k >= 0)
         diagnostics.push({ span: st.op.span, message: messages.calleeNotWrt(st.op.member!, target.paramNames[k], fn.name) });
     }
-  if (diagnostics.length || functions.length === 0) return { functions, diagnostics };
+  if (diagnostics.length || functions.length === 0 || options.emit === false) return { functions, diagnostics };
   const sourceModule = options.sourceModule ?? `./${path.basename(file.fileName).replace(/\.(c|m)?tsx?$/, "")}`;
   const statements = emitFunctions(
     functions.map((fn) => ({ adjoint: fn.adjoint, userNames: identifiersOf(tagged.find((t) => t.name === fn.name)!.node) })),
@@ -104,6 +113,58 @@ export async function compile(file: ts.SourceFile, options: CompileOptions = {})
   ); // 4 emit
   const code = await format(printModule(statements, header(options.headerSource ?? path.basename(file.fileName), options.headerNote)));
   return { code, functions, diagnostics };
+}
+
+/**
+ * The tagged functions a file imports by name from relative specifiers (`import { sigmoid } from
+ * "./neuron"`): each imported file is read and compiled (once per compile, cycles stopped), and
+ * its tagged functions are callable with the GradInto of its own .grad.ts.
+ */
+async function importedTagged(
+  file: ts.SourceFile,
+  options: CompileOptions,
+  diagnostics: Diagnostic[],
+): Promise<Map<string, { target: CallTarget; compiled?: CompiledFunction }>> {
+  const out = new Map<string, { target: CallTarget; compiled?: CompiledFunction }>();
+  const read = options.readFile ?? readSource;
+  const seen = options.seen ?? new Set([path.resolve(file.fileName)]);
+  for (const st of file.statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier) || st.importClause?.isTypeOnly) continue;
+    const spec = st.moduleSpecifier.text;
+    const bindings = st.importClause?.namedBindings;
+    if (!spec.startsWith(".") || !bindings || !ts.isNamedImports(bindings)) continue;
+    const base = path.resolve(path.dirname(file.fileName), spec);
+    const candidates = /\.(c|m)?tsx?$/.test(base)
+      ? [base]
+      : [`${base}.ts`, base.replace(/\.(c|m)?js$/, ".ts"), path.join(base, "index.ts")];
+    const found = candidates.map((p) => ({ p, text: read(p) })).find((c) => c.text !== undefined);
+    if (!found || seen.has(found.p)) continue;
+    const text = found.text!;
+    if (!/@differentiable\b/.test(text)) continue;
+    const other = parse(found.p, text);
+    const { functions: tagged } = findTagged(other);
+    const wanted = bindings.elements.filter((el) => tagged.some((t) => t.name === (el.propertyName ?? el.name).text));
+    if (wanted.length === 0) continue;
+    const result = await compile(other, { readFile: read, seen: new Set([...seen, found.p]), emit: false });
+    for (const el of wanted) {
+      const name = (el.propertyName ?? el.name).text;
+      const t = tagged.find((x) => x.name === name)!;
+      const compiled = result.functions.find((fn) => fn.name === name);
+      const target = taggedTarget(t, other);
+      if (!compiled) diagnostics.push({ span: spanOf(el, file), message: messages.importedNotCompiled(name, spec) });
+      if (!target) continue;
+      out.set(el.name.text, { target: { ...target, kind: "imported", importedFrom: { specifier: spec, name } }, compiled });
+    }
+  }
+  return out;
+}
+
+function readSource(p: string): string | undefined {
+  try {
+    return fs.readFileSync(p, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 /** How a tagged function of this file is called: its parameters' shapes (undefined when they have none adc knows: its own diagnostics say why). */
@@ -150,6 +211,12 @@ export interface CompileOptions {
   headerNote?: string;
   /** How the generated file imports the source file (for derivatives the user wrote; default `./<its name>`). */
   sourceModule?: string;
+  /** Reads an imported file (default: from disk); undefined when there is none. */
+  readFile?: (path: string) => string | undefined;
+  /** Files being compiled up the chain of imports (a cycle stops there). */
+  seen?: Set<string>;
+  /** false: compile for the IR and adjoints only, no code (an imported file). */
+  emit?: boolean;
 }
 
 /** The parser's errors (TypeScript keeps parsing after one, so they must be asked for). */

@@ -20,8 +20,14 @@ export interface CallTarget {
   params: Shape[];
   /** Which parameters the target's gradient record has (its wrt list). */
   wrt: boolean[];
-  /** "tagged": @differentiable in this file (its GradInto is generated with the caller's); "custom": the user's @derivativeOf. */
-  kind: "tagged" | "custom";
+  /**
+   * "tagged": @differentiable in this file (its GradInto is generated with the caller's);
+   * "imported": @differentiable in another file adc processes (its GradInto is in that file's .grad.ts);
+   * "custom": the user's @derivativeOf.
+   */
+  kind: "tagged" | "imported" | "custom";
+  /** Imported ones: the specifier of the file, its name there (`import { sigmoid as s }`). */
+  importedFrom?: { specifier: string; name: string };
   /** The function the reverse sweep calls: fGradInto, or the user's derivative. */
   gradInto: string;
   /** Custom ones: where the generated file imports the function from (a specifier of the source file's, or the file itself). */

@@ -74,6 +74,14 @@ export function emitFunctions(
   // a derivative the user wrote, and the function it belongs to: from the source file, or from where it imports them
   const imports = new Map<string, string[]>();
   for (const [name, c] of callees) {
+    if (c.target.kind === "imported") {
+      // a tagged function of another file: it, and its GradInto from that file's .grad.ts
+      const { specifier, name: there } = c.target.importedFrom!;
+      const from = besideSource(specifier, sourceModule).replace(/\.(c|m)?(t|j)sx?$/, "");
+      imports.set(from, [...(imports.get(from) ?? []), there === name ? name : `${there} as ${name}`]);
+      imports.set(`${from}.grad`, [...(imports.get(`${from}.grad`) ?? []), c.target.gradInto]);
+      continue;
+    }
     if (c.target.kind !== "custom") continue;
     const from =
       c.target.primalFrom === "self" || !c.target.primalFrom ? sourceModule : besideSource(c.target.primalFrom.specifier, sourceModule);
@@ -88,7 +96,12 @@ export function emitFunctions(
           f.createImportClause(
             false,
             undefined,
-            f.createNamedImports([...new Set(names)].map((n) => f.createImportSpecifier(false, undefined, f.createIdentifier(n)))),
+            f.createNamedImports(
+              [...new Set(names)].map((n) => {
+                const [there, local] = n.split(" as ");
+                return f.createImportSpecifier(false, local ? f.createIdentifier(there) : undefined, f.createIdentifier(local ?? there));
+              }),
+            ),
           ),
           f.createStringLiteral(from),
         ),

@@ -81,6 +81,8 @@ export const messages = {
     `ADC1059: the local array '${name}' is passed to a call, so it must not be written after the call, and must be made at the top level of the function (not in a loop or branch): the reverse sweep passes it again`,
   calleeNotWrt: (callee: string, param: string, caller: string) =>
     `ADC1060: the argument for '${param}' of '${callee}' depends on what '${caller}' differentiates, but '${callee}' does not differentiate '${param}' (its wrt(…) leaves it out), so the gradient through it would be lost; add '${param}' to the wrt(…) of '${callee}', or leave what it depends on out of the wrt(…) of '${caller}'`,
+  importedNotCompiled: (name: string, spec: string) =>
+    `ADC1061: '${name}' is @differentiable in '${spec}', but adc cannot compile it there (run adc on that file to see why)`,
   localRow: (name: string) =>
     `ADC1051: a row of the local matrix '${name}' cannot be used on its own; index it down to a number (${name}[i][j])`,
   notAnArray: (text: string) => `ADC1042: '${text}' is not an array: only arrays can be indexed here`,
