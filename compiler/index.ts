@@ -19,6 +19,7 @@ import { AdcError, spanAt, spanOf, type Diagnostic } from "./diagnostics/report.
 import { messages } from "./diagnostics/messages.js";
 import { adjStmtsOf, type Adjoint } from "./ir/adjoint.js";
 import { opsOf, type Func } from "./ir/types.js";
+import { hoistInvariants } from "./ir/hoist-invariant.js";
 import { verify } from "./ir/verify.js";
 
 export interface CompiledFunction {
@@ -62,6 +63,8 @@ export async function compile(file: ts.SourceFile, options: CompileOptions = {})
   for (const t of tagged) {
     try {
       const ir = lower(t, ctx); //                                       TS AST -> SSA IR
+      verify(ir);
+      hoistInvariants(ir); //                                            rows and lengths out of the loops that do not change them
       verify(ir);
       const analysed = analyse(ir); //                                   2 activity, to-record, liveness
       const adjoint = reverse(analysed); //                              3 forward + reverse sweep

@@ -251,6 +251,16 @@ export function reverse(a: Analysed): Adjoint {
     } else recording.stacked.add(v);
     decided.add(v);
   }
+  // a row taken out of a loop (`W_i`) that receives adjoints is found again once per iteration
+  // of the loop around it (`const dW_i = dW[i]`), not at every update
+  for (const st of adjStmtsOf(rev)) {
+    const targets = st.kind === "update" && st.path ? [st.target] : st.kind === "call" ? st.targets : [];
+    for (const v of targets) {
+      const op = v === null ? undefined : definedBy.get(v);
+      if (!op || (op.prim !== "index" && op.prim !== "field") || func.values[op.result].hint === "") continue;
+      if (loopDepthOf(s, op.result) > 0 && !recording.stacked.has(op.result)) recording.recomputed.add(op.result);
+    }
+  }
   for (const v of recording.inductions) record.delete(v);
   for (const v of recording.recomputed) {
     record.delete(v);

@@ -277,6 +277,8 @@ class FunctionEmitter {
   private readonly rows = new Map<number, { at: string; row: string; columns: ValueId[] }>();
 
   private tapes: Tapes = { values: new Map(), bits: new Map(), trips: new Map(), all: [] };
+  /** Rows and fields taken out of loops (named, `W_i`), read again in the reverse sweep: their name there, and their adjoint's (`dW_i`). */
+  private readonly namedRows = new Map<ValueId, { value?: string; view?: string }>();
   /** Every version of a local array, to its allocation: they are one array in the emitted code. */
   private readonly storage: Map<ValueId, ValueId>;
 
@@ -337,6 +339,7 @@ class FunctionEmitter {
     this.names = nameFunction(this.a.func, visible, withAdjoint, x.userNames, globals, same);
     for (const [id, how] of [...this.a.recording.trips].sort((p, q) => p[0] - q[0]))
       if (how) this.counters.set(id, this.names.namer.claim(`n_loop${id}`));
+    this.nameRows();
     // a stacked value is pushed through a local cursor of the innermost loop around it
     for (const v of [...this.a.recording.stacked].sort((p, q) => p - q)) {
       let b: Block | undefined = this.s.home.get(v);
@@ -357,6 +360,30 @@ class FunctionEmitter {
         buf: this.names.namer.claim(`buf_${this.name(v)}`),
         at: column ? rows!.at : this.names.namer.claim(`at_${this.name(v)}`),
         column,
+      });
+    }
+  }
+
+  /**
+   * A row or field the hoisting pass named (`W_i`) and the reverse sweep computes again gets a
+   * const there too, and so does its adjoint (`const dW_i = dW[i]`), when they are read: once
+   * per iteration of the loop around, not once per inner iteration.
+   */
+  private nameRows(): void {
+    const read = new Set<ValueId>();
+    const viewed = new Set<ValueId>();
+    for (const v of this.a.recording.recomputed) for (const x of this.ops.get(v)!.args) if (x.kind === "value") read.add(x.id);
+    for (const st of adjStmtsOf(this.a.reverse)) {
+      if (st.kind === "update" && st.path) viewed.add(st.target);
+      if (st.kind === "call") for (const t of st.targets) if (t !== null) viewed.add(t);
+      if (st.kind === "call") for (const x of st.op.args) if (x.kind === "value") read.add(x.id);
+    }
+    for (const v of [...this.a.recording.recomputed].sort((p, q) => p - q)) {
+      const value = this.a.func.values[v];
+      if (value.type !== "object" || value.hint === "") continue;
+      this.namedRows.set(v, {
+        value: read.has(v) ? this.name(v) : undefined,
+        view: viewed.has(v) ? this.names.namer.claim(`d${this.name(v)}`) : undefined,
       });
     }
   }
@@ -800,10 +827,27 @@ class FunctionEmitter {
           ),
         );
       }
-      case "recompute":
-        // a row or field (`layer.first.W[i]`) is written where it is read, not named
+      case "recompute": {
+        // a row or field (`layer.first.W[i]`) is written where it is read, not named, unless it
+        // was taken out of a loop (`const W_i = W[i]; const dW_i = dW[i];`)
+        const row = this.namedRows.get(st.value);
+        if (row) {
+          const out: ts.Statement[] = [];
+          if (row.value) out.push(constDecl(row.value, this.opExpr(this.ops.get(st.value)!, true)));
+          if (row.view) {
+            const op = this.ops.get(st.value)!;
+            const container = this.view((op.args[0] as { id: ValueId }).id);
+            const part =
+              op.prim === "field"
+                ? f.createPropertyAccessExpression(container, op.member!)
+                : f.createElementAccessExpression(container, this.operandIn(op.args[1], true));
+            out.push(constDecl(row.view, part));
+          }
+          return out;
+        }
         if (this.a.func.values[st.value].type === "object") return [];
         return constDecl(this.name(st.value), this.opExpr(this.ops.get(st.value)!, true));
+      }
       case "induction": {
         // `const i = k` (or `init + k * step`): the counter of the iteration k being reversed
         const k = f.createIdentifier(this.loopIndex.get(st.loop)!);
@@ -962,6 +1006,8 @@ class FunctionEmitter {
 
   /** Where a part of an array's or record's adjoint is: `dW` for a parameter, `dW[i]` for its row. */
   private view(v: ValueId): ts.Expression {
+    const named = this.namedRows.get(v)?.view;
+    if (named) return f.createIdentifier(named);
     const op = this.ops.get(v);
     if (!op || (op.prim !== "index" && op.prim !== "field")) return f.createIdentifier(this.adj(v));
     const container = this.view((op.args[0] as { id: ValueId }).id);
@@ -977,7 +1023,11 @@ class FunctionEmitter {
         return literal(e.value, e.text);
       case "val": {
         if (this.inlined.has(e.id) && !inReverse) return this.opExpr(this.ops.get(e.id)!);
-        const view = inReverse && this.a.recording.recomputed.has(e.id) && this.a.func.values[e.id].type === "object";
+        const view =
+          inReverse &&
+          this.a.recording.recomputed.has(e.id) &&
+          this.a.func.values[e.id].type === "object" &&
+          !this.namedRows.get(e.id)?.value;
         return view ? this.opExpr(this.ops.get(e.id)!, true) : f.createIdentifier(this.name(e.id));
       }
       case "adj":
