@@ -12,7 +12,7 @@ import { substitute, walk, type Expr } from "../ir/expr.js";
 import { isZero } from "../ir/simplify.js";
 import { loopDepthOf } from "../ir/structure.js";
 import { storageOf } from "../ir/storage.js";
-import { opsOf, type Block, type Op, type Operand, type ValueId } from "../ir/types.js";
+import { opsOf, type Block, type Func, type Op, type Operand, type ValueId } from "../ir/types.js";
 import { operandExpr, pathExprs } from "../rules/apply.js";
 import { ruleOf } from "../rules/table.js";
 import { AdcError } from "../diagnostics/report.js";
@@ -23,7 +23,7 @@ import { removeDeadAdjoints } from "./dead-adjoints.js";
 import { placeDeclarations } from "./declarations.js";
 
 /** Arithmetic cheaper to do again in the reverse sweep than to push and pop. */
-const CHEAP = new Set(["add", "sub", "mul", "neg", "div", "recip", "abs", "max", "min", "index", "field", "length"]);
+const CHEAP = new Set(["add", "sub", "mul", "neg", "div", "recip", "abs", "max", "min", "index", "field", "length", "load"]);
 
 export function reverse(a: Analysed): Adjoint {
   const { func, activity, recorded } = a;
@@ -206,12 +206,17 @@ export function reverse(a: Analysed): Adjoint {
       inductions.set(c.phi, { kind: "induction", value: c.phi, loop: st.region.id, init, step });
     }
   }
+  // versions of local arrays after which no write comes (on any path)
+  const final = finalVersions(func, storage);
   // the values to compute again for v (v and the cheap temporaries it needs), or null when v must be stacked
   const recomputation = (v: ValueId, budget: number): ValueId[] | null => {
     const op = definedBy.get(v);
     if (!op || !CHEAP.has(op.prim) || budget === 0) return null;
-    // a local array changes: what was read from it is not read again
-    if (op.args.some((x) => x.kind === "value" && storage.has(x.id))) return null;
+    // a local array changes: what was read from it is read again only when no write can come
+    // after the read, and the array is in scope in the whole reverse sweep
+    const array = op.args[0]?.kind === "value" && storage.has(op.args[0].id) ? op.args[0].id : undefined;
+    if (array !== undefined && (!final.has(array) || s.home.get(storage.get(array)!) !== func.body)) return null;
+    if (op.args.slice(1).some((x) => x.kind === "value" && storage.has(x.id))) return null;
     const needs = [v];
     for (const x of op.args) {
       if (x.kind !== "value") continue;
@@ -282,6 +287,47 @@ export function reverse(a: Analysed): Adjoint {
   const gradients = func.params.filter((p) => p.wrt).map((param) => ({ param, adjoint: has.has(param.value) ? param.value : null }));
   const forward = liveForward(func, record, recording);
   return carryInPlace(coalesceCopies({ func, active, record, recording, forward, reverse: withDeclarations, gradients }));
+}
+
+/** The versions of local arrays from which no write is reachable (through later writes, phis and loops). */
+function finalVersions(func: Func, storage: Map<ValueId, ValueId>): Set<ValueId> {
+  const next = new Map<ValueId, ValueId[]>();
+  const edge = (from: Operand, to: ValueId) => {
+    if (from.kind === "value" && storage.has(from.id)) next.set(from.id, [...(next.get(from.id) ?? []), to]);
+  };
+  const writes = new Set<ValueId>();
+  const visit = (b: Block) => {
+    for (const st of b) {
+      if (st.kind === "op") {
+        if (st.prim === "store") {
+          writes.add(st.args[0].kind === "value" ? st.args[0].id : -1);
+          edge(st.args[0], st.result);
+        }
+      } else if (st.kind === "if") {
+        visit(st.then);
+        visit(st.else);
+        for (const p of st.phis) (edge(p.then, p.result), edge(p.else, p.result));
+      } else {
+        visit(st.header);
+        visit(st.body);
+        for (const c of st.carried) (edge(c.init, c.phi), edge(c.latch, c.phi), edge({ kind: "value", id: c.phi }, c.result));
+      }
+    }
+  };
+  visit(func.body);
+  const final = new Set<ValueId>();
+  for (const v of storage.keys()) {
+    const seen = new Set([v]);
+    const todo = [v];
+    let written = false;
+    while (todo.length && !written) {
+      const x = todo.pop()!;
+      if (writes.has(x)) written = true;
+      for (const y of next.get(x) ?? []) if (!seen.has(y)) (seen.add(y), todo.push(y));
+    }
+    if (!written) final.add(v);
+  }
+  return final;
 }
 
 /** The constant step of a loop counter: its latch is `phi + c` or `phi - c`, in the loop body itself. */
