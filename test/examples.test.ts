@@ -29,3 +29,25 @@ describe("examples/neuron.ts", () => {
     }
   });
 });
+
+describe("examples/mlp.ts", () => {
+  it("adc writes mlp.grad.ts, and train-mlp.ts learns XOR with it", () => {
+    const scratch = fs.mkdtempSync(path.join(root, "test", "artifacts-"));
+    try {
+      for (const f of ["mlp.ts", "train-mlp.ts"]) fs.copyFileSync(path.join(root, "examples", f), path.join(scratch, f));
+      const wrote = execFileSync(node, [adc, "mlp.ts"], { cwd: scratch, encoding: "utf8" });
+      expect(wrote).toContain("wrote mlp.grad.ts (batchLossGrad, batchLossGradInto)");
+      const out = execFileSync(node, [tsx, "train-mlp.ts"], { cwd: scratch, encoding: "utf8" });
+      const losses = [...out.matchAll(/step \d+: loss ([\d.]+)/g)].map((m) => Number(m[1]));
+      expect(losses.length, out).toBe(5);
+      expect(losses[4]).toBeLessThan(losses[0] / 100);
+      const xor = /XOR: 0 0 -> (-?[\d.]+), 0 1 -> (-?[\d.]+), 1 0 -> (-?[\d.]+), 1 1 -> (-?[\d.]+)/.exec(out);
+      expect(xor, out).not.toBeNull();
+      const [p00, p01, p10, p11] = xor!.slice(1).map(Number);
+      expect(Math.max(Math.abs(p00), Math.abs(p11))).toBeLessThan(0.1);
+      expect(Math.min(p01, p10)).toBeGreaterThan(0.9);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+});
