@@ -20,6 +20,7 @@ import { messages } from "./diagnostics/messages.js";
 import { adjStmtsOf, type Adjoint } from "./ir/adjoint.js";
 import { opsOf, type Func } from "./ir/types.js";
 import { hoistInvariants } from "./ir/hoist-invariant.js";
+import { forwardStores, promoteElements } from "./ir/promote-elements.js";
 import { verify } from "./ir/verify.js";
 
 export interface CompiledFunction {
@@ -65,6 +66,8 @@ export async function compile(file: ts.SourceFile, options: CompileOptions = {})
       const ir = lower(t, ctx); //                                       TS AST -> SSA IR
       verify(ir);
       hoistInvariants(ir); //                                            rows and lengths out of the loops that do not change them
+      promoteElements(ir); //                                            an element a loop adds into, in a variable
+      forwardStores(ir);
       verify(ir);
       const analysed = analyse(ir); //                                   2 activity, to-record, liveness
       const adjoint = reverse(analysed); //                              3 forward + reverse sweep
