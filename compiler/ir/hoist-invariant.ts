@@ -5,7 +5,7 @@
 // (`const dWi = dW[i]`). Only rows and fields move (reading a property never throws, even of
 // an index out of range, so a loop that runs zero times still cannot fail), and lengths that the
 // loop's test reads (the test runs at least once anyway).
-import { opsOf, type Block, type Func, type LoopRegion, type Op, type ValueId } from "./types.js";
+import { opsOf, type Block, type Func, type LoopRegion, type Op, type Operand, type ValueId } from "./types.js";
 
 export function hoistInvariants(f: Func): void {
   const hint = (v: ValueId, op: Op): string => {
@@ -25,7 +25,7 @@ export function hoistInvariants(f: Func): void {
       } else if (st.kind === "loop") {
         visit(st.header);
         visit(st.body);
-        const moved = invariants(f, st);
+        const moved = dedupe(f, invariants(f, st), b.slice(0, k));
         if (moved.length === 0) continue;
         for (const op of moved) {
           const v = f.values[op.result];
@@ -37,6 +37,42 @@ export function hoistInvariants(f: Func): void {
     }
   };
   visit(f.body);
+}
+
+/** Drops a moved operation that repeats one already there (`X[i]` read twice): its uses read the first. */
+function dedupe(f: Func, moved: Op[], before: Block): Op[] {
+  const key = (op: Op) => `${op.prim}(${op.args.map((a) => (a.kind === "value" ? `%${a.id}` : a.value)).join(",")}).${op.member ?? ""}`;
+  const seen = new Map<string, ValueId>();
+  for (const st of before)
+    if (st.kind === "op" && (st.prim === "index" || st.prim === "field" || st.prim === "length")) seen.set(key(st), st.result);
+  const replace = new Map<ValueId, ValueId>();
+  const kept: Op[] = [];
+  for (const op of moved) {
+    op.args = op.args.map((a) => (a.kind === "value" && replace.has(a.id) ? { kind: "value", id: replace.get(a.id)! } : a));
+    const same = seen.get(key(op));
+    if (same !== undefined) replace.set(op.result, same);
+    else (seen.set(key(op), op.result), kept.push(op));
+  }
+  if (replace.size) renameUses(f.body, replace);
+  return kept;
+}
+
+function renameUses(b: Block, replace: Map<ValueId, ValueId>): void {
+  const sub = (a: Operand): Operand => (a.kind === "value" && replace.has(a.id) ? { kind: "value", id: replace.get(a.id)! } : a);
+  for (const st of b) {
+    if (st.kind === "op") st.args = st.args.map(sub);
+    else if (st.kind === "if") {
+      st.cond = sub(st.cond);
+      renameUses(st.then, replace);
+      renameUses(st.else, replace);
+      for (const p of st.phis) ((p.then = sub(p.then)), (p.else = sub(p.else)));
+    } else {
+      for (const c of st.carried) ((c.init = sub(c.init)), (c.latch = sub(c.latch)));
+      renameUses(st.header, replace);
+      st.cond = sub(st.cond);
+      renameUses(st.body, replace);
+    }
+  }
 }
 
 /** The operations of a loop that read only what the loop does not change, taken out of it, in order. */
