@@ -907,14 +907,10 @@ function sameShape(a: Shape, b: Shape): boolean {
 }
 
 function describeShape(s: Shape): string {
-  if (s.kind === "number") return "a number";
+  if (s.kind === "number") return "number";
   if (s.kind === "array")
-    return s.container !== "array"
-      ? `a ${s.container}`
-      : s.element.kind === "number"
-        ? "an array of numbers"
-        : `an array of ${describeShape(s.element).replace(/^an? /, "")}s`;
-  return `a record { ${s.fields.map((fl) => fl.name).join(", ")} }`;
+    return s.container !== "array" ? s.container : `${s.element.kind === "record" ? "(record)" : describeShape(s.element)}[]`;
+  return `{ ${s.fields.map((fl) => `${fl.name}: ${describeShape(fl.shape)}`).join("; ")} }`;
 }
 
 /** `(e)`, `e as T`, `e!`, `e satisfies T`: e. */

@@ -67,7 +67,7 @@ export const messages = {
   allocationForm: (text: string) =>
     `ADC1050: cannot make the local array '${text}'; supported: new Array(n).fill(c), new Float64Array(n), new Float32Array(n), [a, b, …] of numbers, Array.from({ length: n }, () => c), and Array.from({ length: m }, () => one of these) for a matrix (c a number literal)`,
   derivativeForm: (primal: string) =>
-    `ADC1052: a @derivativeOf ${primal} function is written like a generated GradInto: 'export function ${primal}GradInto(<${primal}'s parameters>, grad: { <the parameters it differentiates> }, seed = 1): number', adding seed * d${primal}/dp into grad.p and returning ${primal}'s value`,
+    `ADC1052: the derivative of '${primal}' (@derivativeOf ${primal}) is written like a generated GradInto: 'export function ${primal}GradInto(<${primal}'s parameters>, grad: { <the parameters it differentiates> }, seed = 1): number', adding seed * d${primal}/dp into grad.p and returning ${primal}'s value`,
   mustExport: (name: string, why: string) => `ADC1053: export '${name}': ${why}`,
   derivativeTwice: (primal: string) => `ADC1054: '${primal}' has two @derivativeOf functions; keep one`,
   derivativeField: (field: string, primal: string) =>
@@ -76,7 +76,8 @@ export const messages = {
     `ADC1056: @derivativeOf ${primal}: no function '${primal}' is declared in this file or imported by name into it`,
   derivativeAndTagged: (primal: string) =>
     `ADC1057: '${primal}' is @differentiable and has a @derivativeOf function too; keep one (adc would not know which gradient you mean)`,
-  callArgumentShape: (callee: string, param: string, want: string) => `ADC1058: the argument for '${param}' of '${callee}' must be ${want}`,
+  callArgumentShape: (callee: string, param: string, want: string) =>
+    `ADC1058: the argument for '${param}' of '${callee}' must be of type ${want}, as the parameter is`,
   callWithLocalArray: (name: string) =>
     `ADC1059: the local array '${name}' is passed to a call, so it must not be written after the call, and must be made at the top level of the function (not in a loop or branch): the reverse sweep passes it again`,
   calleeNotWrt: (callee: string, param: string, caller: string) =>
