@@ -101,6 +101,26 @@ export class F64Stack {
     this.length = length;
     if (length > this.top) this.top = length;
   }
+
+  /** Pushes every element of `a`, in order: a snapshot of a local array that is written again later. */
+  pushAll(a: ArrayLike<number>): void {
+    const n = this.length;
+    const m = a.length;
+    while (n + m > this.data.length) this.grow();
+    const data = this.data;
+    for (let i = 0; i < m; i++) data[n + i] = a[i];
+    this.commit(n + m);
+  }
+
+  /** Pops a snapshot pushed by pushAll back into `a` (of the same length), restoring its elements. */
+  popInto(a: { [i: number]: number; readonly length: number }): void {
+    const m = a.length;
+    const n = this.length - m;
+    if (n < 0) underflow("F64Stack");
+    const data = this.data;
+    for (let i = 0; i < m; i++) a[i] = data[n + i];
+    this.length = n;
+  }
 }
 
 /** Booleans (branch decisions), LIFO, packed 32 per Uint32 word. */

@@ -63,6 +63,9 @@ function statement(r: Rand): string {
     () =>
       `for (let j = 0; j < N; j++) {\n    for (let q = 0; q < R; q++) {\n      a[j] += W[q][j] * ${expr(r, "j")};\n      a[j] = a[j] * 0.9 + 0.1 * ${expr(r, "j")};\n    }\n  }`,
     () => `for (let i = 0; i < N; i++) {\n    if (i % 2 === 0) a[i] = ${e("i")};\n    else b[i] -= ${e("i")};\n  }`,
+    // a batch: the array is written again in the next round, its reads in between come back from a snapshot
+    () =>
+      `for (let n = 0; n < 2; n++) {\n    for (let i = 0; i < N; i++) b[i] = ${e("i")};\n    for (let i = 0; i < N; i++) s += b[i] * ${e("i")};\n  }`,
     () => `a[${k}] = ${expr(r, k)};`,
     () => `b[${k}] *= ${expr(r, k)};`,
     () => `s += a[${k}] * ${expr(r, k)};`,

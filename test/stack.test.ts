@@ -68,6 +68,28 @@ function randomDoubles(n: number): number[] {
 }
 
 describe("F64Stack", () => {
+  it("pushAll and popInto snapshot arrays in LIFO order, between single pushes, growing as needed", () => {
+    const s = new F64Stack(1);
+    const a = [1, -0, NaN, 2.5];
+    const b = Float64Array.of(7, 8, 9);
+    s.push(42);
+    s.pushAll(a);
+    s.push(43);
+    s.pushAll(b);
+    expect(s.length).toBe(9);
+    expect(s.peak).toBe(9);
+    const intoB = new Float64Array(3);
+    const intoA = new Array<number>(4).fill(0);
+    s.popInto(intoB);
+    expect([...intoB]).toEqual([7, 8, 9]);
+    expect(s.pop()).toBe(43);
+    s.popInto(intoA);
+    expect(intoA).toEqual([1, -0, NaN, 2.5]);
+    expect(Object.is(intoA[1], -0)).toBe(true);
+    expect(s.pop()).toBe(42);
+    expect(() => s.popInto([0])).toThrow(/empty stack/);
+  });
+
   it("pops 10,000 random values (-0, NaN, ±Infinity, subnormals) back exactly, in reverse", () => {
     const values = randomDoubles(10_000);
     for (const s of [new F64Stack(), new F64Stack(1)]) {

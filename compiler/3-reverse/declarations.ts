@@ -27,7 +27,7 @@ export function placeDeclarations(rev: AdjStmt[], lists: Map<Block, AdjStmt[]>, 
       if (first.mode === "add") first.mode = "init";
     } else {
       // after the pops and recomputations, which are first in the list
-      const at = list.findIndex((st) => st.kind !== "pop" && st.kind !== "recompute" && st.kind !== "induction");
+      const at = list.findIndex((st) => st.kind !== "pop" && st.kind !== "recompute" && st.kind !== "induction" && st.kind !== "restore");
       list.splice(at < 0 ? list.length : at, 0, { kind: "declare", target });
     }
   }

@@ -10,9 +10,9 @@ import { liveForward } from "../2-analysis/liveness.js";
 import { SEED, adjStmtsOf, type AdjStmt, type Adjoint, type Recording } from "../ir/adjoint.js";
 import { substitute, walk, type Expr } from "../ir/expr.js";
 import { isZero } from "../ir/simplify.js";
-import { loopDepthOf } from "../ir/structure.js";
+import { loopDepthOf, type Structure } from "../ir/structure.js";
 import { storageOf } from "../ir/storage.js";
-import { opsOf, type Block, type Func, type Op, type Operand, type ValueId } from "../ir/types.js";
+import { opsOf, type Block, type Func, type LoopRegion, type Op, type Operand, type ValueId } from "../ir/types.js";
 import { operandExpr, pathExprs } from "../rules/apply.js";
 import { ruleOf } from "../rules/table.js";
 import { AdcError } from "../diagnostics/report.js";
@@ -30,7 +30,14 @@ export function reverse(a: Analysed): Adjoint {
   const { active } = activity;
   const s = recorded.structure;
   const has = new Set<ValueId>();
-  const recording: Recording = { stacked: new Set(), recomputed: new Set(), inductions: new Set(), bits: new Set(), trips: new Map() };
+  const recording: Recording = {
+    stacked: new Set(),
+    recomputed: new Set(),
+    inductions: new Set(),
+    bits: new Set(),
+    trips: new Map(),
+    snapshots: new Set(),
+  };
   const definedBy = new Map<ValueId, Op>([...opsOf(func.body)].map((op) => [op.result, op]));
   const lists = new Map<Block, AdjStmt[]>();
   const inLoopIfs: Extract<AdjStmt, { kind: "if" }>[] = [];
@@ -208,6 +215,7 @@ export function reverse(a: Analysed): Adjoint {
   }
   // versions of local arrays after which no write comes (on any path)
   const final = finalVersions(func, storage);
+  const restorable = restorableVersions(func, storage, final, s);
   // the values to compute again for v (v and the cheap temporaries it needs), or null when v must be stacked
   const recomputation = (v: ValueId, budget: number): ValueId[] | null => {
     const op = definedBy.get(v);
@@ -215,11 +223,13 @@ export function reverse(a: Analysed): Adjoint {
     // a local array changes: what was read from it is read again only when no write can come
     // after the read, and the array is in scope in the whole reverse sweep
     const array = op.args[0]?.kind === "value" && storage.has(op.args[0].id) ? op.args[0].id : undefined;
-    if (array !== undefined && (!final.has(array) || s.home.get(storage.get(array)!) !== func.body)) return null;
+    if (array !== undefined && ((!final.has(array) && !restorable.has(array)) || s.home.get(storage.get(array)!) !== func.body))
+      return null;
     if (op.args.slice(1).some((x) => x.kind === "value" && storage.has(x.id))) return null;
     const needs = [v];
     for (const x of op.args) {
       if (x.kind !== "value") continue;
+      if (storage.has(x.id)) continue; // (a local array, read by its name: checked above)
       if (inductions.has(x.id)) {
         // a loop counter: computed from the iteration (committed with the rest, below)
         needs.push(x.id);
@@ -235,6 +245,7 @@ export function reverse(a: Analysed): Adjoint {
     return needs;
   };
   for (const v of inLoops) {
+    if (storage.has(v)) continue; // a local array read again: by its name (final), or restored
     if (inductions.has(v)) {
       recording.inductions.add(v);
       const init = (inductions.get(v) as { init: Operand }).init;
@@ -267,6 +278,12 @@ export function reverse(a: Analysed): Adjoint {
     }
   }
   for (const v of recording.inductions) record.delete(v);
+  // the reads repeated from a version that is written again later: that version is pushed whole
+  // where it is made, and put back into the array where the reverse sweep reaches it
+  for (const v of recording.recomputed) {
+    const op = definedBy.get(v)!;
+    if (op.prim === "load" && op.args[0].kind === "value" && restorable.has(op.args[0].id)) recording.snapshots.add(op.args[0].id);
+  }
   for (const v of recording.recomputed) {
     record.delete(v);
     // what a recomputation reads must be there in the reverse sweep
@@ -281,6 +298,7 @@ export function reverse(a: Analysed): Adjoint {
   };
   for (const v of [...recording.inductions].sort((x, y) => x - y)) start(v).push(inductions.get(v)!);
   for (const v of [...recording.stacked].sort((x, y) => x - y)) start(v).push({ kind: "pop", value: v });
+  for (const v of [...recording.snapshots].sort((x, y) => x - y)) start(v).push({ kind: "restore", value: v });
   for (const v of [...recording.recomputed].sort((x, y) => x - y)) start(v).push({ kind: "recompute", value: v });
   for (const [home, first] of starts) lists.get(home)!.unshift(...first);
   const withDeclarations = placeDeclarations(rev, lists, s, func);
@@ -328,6 +346,64 @@ function finalVersions(func: Func, storage: Map<ValueId, ValueId>): Set<ValueId>
     if (!written) final.add(v);
   }
   return final;
+}
+
+/**
+ * Versions of local arrays that are written again, but only in a later iteration of a loop around
+ * them: within one iteration, the array holds this version from where it is made to the end of
+ * its block. 1-D arrays made at the top level (in scope in the whole reverse sweep).
+ */
+function restorableVersions(func: Func, storage: Map<ValueId, ValueId>, final: Set<ValueId>, s: Structure): Set<ValueId> {
+  const next = new Map<ValueId, { to: ValueId; loop?: LoopRegion }[]>();
+  const edge = (from: Operand, to: ValueId, loop?: LoopRegion) => {
+    if (from.kind === "value" && storage.has(from.id)) next.set(from.id, [...(next.get(from.id) ?? []), { to, loop }]);
+  };
+  const writes = new Set<ValueId>();
+  const made = new Set<ValueId>();
+  const visit = (b: Block) => {
+    for (const st of b) {
+      if (st.kind === "op") {
+        if (st.prim === "store") {
+          writes.add((st.args[0] as { id: ValueId }).id);
+          edge(st.args[0], st.result);
+          made.add(st.result);
+        }
+      } else if (st.kind === "if") {
+        visit(st.then);
+        visit(st.else);
+        for (const p of st.phis) (edge(p.then, p.result), edge(p.else, p.result), made.add(p.result));
+      } else {
+        visit(st.header);
+        visit(st.body);
+        for (const c of st.carried)
+          (edge(c.init, c.phi), edge(c.latch, c.phi, st), edge({ kind: "value", id: c.phi }, c.result), made.add(c.result));
+      }
+    }
+  };
+  visit(func.body);
+  const out = new Set<ValueId>();
+  for (const v of made) {
+    const root = storage.get(v);
+    const shape = root === undefined ? undefined : func.values[root].shape;
+    if (final.has(v) || root === undefined || s.home.get(root) !== func.body) continue;
+    if (shape?.kind !== "array" || shape.element.kind !== "number") continue;
+    // the loops around v: going round one of them is the next iteration (allowed to write)
+    const around = new Set<LoopRegion>();
+    for (let b: Block | undefined = s.home.get(v); b; b = s.parent.get(b)) {
+      const r = s.region.get(b);
+      if (r?.kind === "loop" && b === r.body) around.add(r);
+    }
+    const seen = new Set([v]);
+    const todo = [v];
+    let written = false;
+    while (todo.length && !written) {
+      const x = todo.pop()!;
+      if (writes.has(x)) written = true;
+      for (const e of next.get(x) ?? []) if (!(e.loop && around.has(e.loop)) && !seen.has(e.to)) (seen.add(e.to), todo.push(e.to));
+    }
+    if (!written) out.add(v);
+  }
+  return out;
 }
 
 /** The constant step of a loop counter: its latch is `phi + c` or `phi - c`, in the loop body itself. */

@@ -145,6 +145,7 @@ function primal(x: EmitFunction, globals: string[], callees: FunctionEmitter["ca
     inductions: new Set<ValueId>(),
     bits: new Set<number>(),
     trips: new Map<number, "local" | "stack">(),
+    snapshots: new Set<ValueId>(),
   };
   const func = x.adjoint.func;
   const plain: Adjoint = {
@@ -165,6 +166,8 @@ function primal(x: EmitFunction, globals: string[], callees: FunctionEmitter["ca
 
 interface Tapes {
   values: Map<ValueId, string>;
+  /** Per snapshotted version of a local array: its stack. */
+  snapshots: Map<ValueId, string>;
   bits: Map<number, string>;
   trips: Map<number, string>;
   all: { name: string; kind: "F64Stack" | "BitStack" | "U32Stack" }[];
@@ -276,7 +279,7 @@ class FunctionEmitter {
   /** Per loop: the cursor and row index shared by the values it records once per iteration. */
   private readonly rows = new Map<number, { at: string; row: string; columns: ValueId[] }>();
 
-  private tapes: Tapes = { values: new Map(), bits: new Map(), trips: new Map(), all: [] };
+  private tapes: Tapes = { values: new Map(), snapshots: new Map(), bits: new Map(), trips: new Map(), all: [] };
   /** Rows and fields taken out of loops (named, `W_i`), read again in the reverse sweep: their name there, and their adjoint's (`dW_i`). */
   private readonly namedRows = new Map<ValueId, { value?: string; view?: string }>();
   /** Every version of a local array, to its allocation: they are one array in the emitted code. */
@@ -408,6 +411,11 @@ class FunctionEmitter {
     for (const v of [...this.a.recording.stacked].sort((x, y) => x - y)) {
       const name = namer.claim(`stack_${this.name(v)}`);
       t.values.set(v, name);
+      t.all.push({ name, kind: "F64Stack" });
+    }
+    for (const v of [...this.a.recording.snapshots].sort((x, y) => x - y)) {
+      const name = namer.claim(`snap_${this.name(v)}`);
+      t.snapshots.set(v, name);
       t.all.push({ name, kind: "F64Stack" });
     }
     for (const id of [...this.a.recording.bits].sort((x, y) => x - y)) {
@@ -549,7 +557,7 @@ class FunctionEmitter {
   /** Values the reverse sweep reads that the forward sweep defines inside an if branch: declared at the top, so they stay in scope. */
   private chooseHoisted(): void {
     for (const v of this.a.record) {
-      if (this.a.recording.stacked.has(v)) continue;
+      if (this.a.recording.stacked.has(v) || this.storage.has(v)) continue;
       const home = this.s.home.get(v);
       if (home && home !== this.a.forward) this.hoisted.add(v);
     }
@@ -568,6 +576,7 @@ class FunctionEmitter {
               f.createBinaryExpression(this.element(st.args.slice(0, -1)), SK.EqualsToken, this.operand(st.args[st.args.length - 1])),
             ),
           );
+          out.push(...this.snapshot(st.result));
           continue;
         }
         out.push(this.define(st.result, this.opExpr(st)));
@@ -583,6 +592,7 @@ class FunctionEmitter {
         const otherwise = [...this.forward(st.else), ...phis.map((p) => assign(this.name(p.result), this.operand(p.else)))];
         out.push(ifStatement(cond, then, otherwise));
         for (const p of phis) out.push(...this.pushIfStacked(p.result));
+        for (const p of st.phis) out.push(...this.snapshot(p.result));
       } else {
         out.push(...this.loop(st));
       }
@@ -636,6 +646,7 @@ class FunctionEmitter {
     for (const [v, c] of cursors) out.push(call(this.tapes.values.get(v)!, "commit", [f.createIdentifier(c.at)]));
     if (trips) out.push(call(trips, "push", [f.createIdentifier(counter!)]));
     for (const c of this.carriedOf(st)) out.push(...this.pushIfStacked(c.result));
+    for (const c of st.carried) out.push(...this.snapshot(c.result));
     return out;
   }
 
@@ -689,6 +700,12 @@ class FunctionEmitter {
 
   private stackField(v: ValueId, field: "data" | "length" | "grow"): ts.Expression {
     return f.createPropertyAccessExpression(f.createIdentifier(this.tapes.values.get(v)!), field);
+  }
+
+  /** `snap_a.pushAll(a)`: a version of a local array the reverse sweep reads again after later writes. */
+  private snapshot(v: ValueId): ts.Statement[] {
+    const stack = this.tapes.snapshots.get(v);
+    return stack ? [call(stack, "pushAll", [f.createIdentifier(this.name(v))])] : [];
   }
 
   /** An if's phis, but a local array's: its versions are one array, written in place. */
@@ -803,6 +820,9 @@ class FunctionEmitter {
       }
       case "declare":
         return letDecl(this.adj(st.target), f.createNumericLiteral(0));
+      case "restore":
+        // the local array as it was at this version, for the reads the reverse sweep repeats
+        return call(this.tapes.snapshots.get(st.value)!, "popInto", [f.createIdentifier(this.name(st.value))]);
       case "zeros": {
         // `const dA = new Array<number>(n).fill(0)`: the adjoint of a local array, its shape
         const op = this.ops.get(st.target)!;

@@ -22,6 +22,8 @@ export type AdjStmt =
     }
   /** `const dA = new Array(n).fill(0)`: a local array's adjoint, zero where the array is made (its reverse starts here). */
   | { kind: "zeros"; target: ValueId }
+  /** `snap_a.popInto(a)`: a local array back as it was at version `value` (its elements are read again from it). */
+  | { kind: "restore"; value: ValueId }
   /** `const v = stack_v.pop()`: a value recorded inside a loop, back for this iteration. */
   | { kind: "pop"; value: ValueId }
   /** `const v = <its operation>`: a cheap value computed again from popped ones instead of stored. */
@@ -47,6 +49,8 @@ export interface Recording {
   bits: Set<number>;
   /** Loops whose trip counts are counted: in a local (outside loops) or on a count stack (nested). */
   trips: Map<number, "local" | "stack">;
+  /** Versions of local arrays pushed whole where they are made, and restored for the reads of them the reverse sweep repeats. */
+  snapshots: Set<ValueId>;
 }
 
 export interface Adjoint {

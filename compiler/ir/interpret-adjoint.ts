@@ -36,8 +36,11 @@ export function interpretAdjoint(a: Adjoint, args: number[], seed = 1): Gradient
     held = { ...held, [kind]: held[kind] - 1 };
     return s.pop()!;
   };
+  const snapshots = new Map<ValueId, unknown[]>();
   const record = (v: ValueId) => {
     if (a.recording.stacked.has(v)) push(stacks, v, values.get(v)!, "values");
+    // a version of a local array: its elements (a copy; the version itself is never changed here)
+    if (a.recording.snapshots.has(v)) push(snapshots, v, Array.from(values.get(v) as unknown as ArrayLike<number>), "values");
   };
 
   const forward = (b: Block) => {
@@ -104,6 +107,7 @@ export function interpretAdjoint(a: Adjoint, args: number[], seed = 1): Gradient
         const sizes = op.prim === "allocate" ? op.args.slice(1).map((x) => operand(x, values)) : [op.args.length];
         records.set(s.target, zeros(sizes, true));
       } else if (s.kind === "pop") values.set(s.value, pop(stacks, s.value, "values"));
+      else if (s.kind === "restore") values.set(s.value, pop(snapshots, s.value, "values") as number);
       else if (s.kind === "recompute") values.set(s.value, evalOp(ops.get(s.value)!, values, a.func.callees));
       else if (s.kind === "call") {
         // the callee's adjoint at these arguments, with this call's adjoint as seed

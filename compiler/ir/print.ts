@@ -120,6 +120,7 @@ export function printAdjoint(a: Adjoint): string {
       if (s.kind === "declare") lines.push(`${indent}d%${names.get(s.target)} = 0`);
       else if (s.kind === "zeros") lines.push(`${indent}d%${names.get(s.target)} = zeros like %${names.get(s.target)}`);
       else if (s.kind === "pop") lines.push(`${indent}pop %${names.get(s.value)}`);
+      else if (s.kind === "restore") lines.push(`${indent}restore %${names.get(s.value)}`);
       else if (s.kind === "recompute") lines.push(`${indent}recompute %${names.get(s.value)}`);
       else if (s.kind === "call") {
         const targets = s.targets.map((t) => (t === null ? "_" : `d%${names.get(t)}`)).join(", ");
