@@ -62,7 +62,7 @@ export const messages = {
   writeIntoArray: (text: string) =>
     `ADC1041: cannot write into '${text}': a @differentiable function never changes its inputs, and only local arrays are written (copy into one: 'const a = new Array(n).fill(0)', then a loop)`,
   localArrayUse: (name: string) =>
-    `ADC1048: '${name}' is a local array: it can be indexed (${name}[i]), written (${name}[i] = v) and measured (${name}.length), not used whole (copied, aliased, passed or returned)`,
+    `ADC1048: '${name}' is a local array: it can be indexed (${name}[i]), written (${name}[i] = v), measured (${name}.length) and passed to a function adc differentiates; it cannot be used whole otherwise (copied, aliased or returned)`,
   allocationPlace: () => `ADC1049: a new array is only allowed as the initializer of a const ('const a = new Array(n).fill(0)')`,
   allocationForm: (text: string) =>
     `ADC1050: cannot make the local array '${text}'; supported: new Array(n).fill(c), new Float64Array(n), new Float32Array(n), [a, b, …] of numbers, Array.from({ length: n }, () => c), and Array.from({ length: m }, () => one of these) for a matrix (c a number literal)`,
