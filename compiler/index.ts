@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
-import { findTagged, type TaggedFunction } from "./1-frontend/find-tagged.js";
+import { declaredFunction, findTagged, type TaggedFunction } from "./1-frontend/find-tagged.js";
 import { findDerivatives, type CallTarget } from "./1-frontend/find-derivatives.js";
 import { lower } from "./1-frontend/lower.js";
 import { shapeOfType } from "./1-frontend/shapes.js";
@@ -38,14 +38,22 @@ export interface CompileResult {
 }
 
 export async function compile(file: ts.SourceFile, options: CompileOptions = {}): Promise<CompileResult> {
+  const result = compileUnformatted(file, options);
+  return result.code === undefined ? result : { ...result, code: await format(result.code) };
+}
+
+/** compile(), without formatting the code (synchronous: for the build plugin, which prints it itself). */
+export function compileUnformatted(file: ts.SourceFile, options: CompileOptions = {}): CompileResult {
   const syntax = syntaxErrors(file); //                                  a file that does not parse is not guessed at
   if (syntax.length) return { functions: [], diagnostics: syntax };
-  const { functions: tagged, diagnostics } = findTagged(file); //   1 frontend: find the tags
+  const found = findTagged(file); //                                 1 frontend: find the tags
+  const diagnostics = found.diagnostics;
+  const tagged = withForced(file, found.functions, options.tag, diagnostics);
   const derivatives = findDerivatives(file); //                      and the derivatives the user wrote
   diagnostics.push(...derivatives.diagnostics);
   const signatures = new Map(derivatives.targets);
   // tagged functions imported from other files adc processes (compiled here too, for the interpreters)
-  const imported = await importedTagged(file, options, diagnostics);
+  const imported = importedTagged(file, options, diagnostics);
   for (const [local, t] of imported) if (!signatures.has(local)) signatures.set(local, t.target);
   for (const t of tagged) {
     if (signatures.has(t.name)) diagnostics.push({ span: spanOf(t.statement, file), message: messages.derivativeAndTagged(t.name) });
@@ -117,8 +125,35 @@ export async function compile(file: ts.SourceFile, options: CompileOptions = {})
     signatures,
     sourceModule,
   ); // 4 emit
-  const code = await format(printModule(statements, header(options.headerSource ?? path.basename(file.fileName), options.headerNote)));
+  const code = printModule(statements, header(options.headerSource ?? path.basename(file.fileName), options.headerNote));
   return { code, functions, diagnostics };
+}
+
+/**
+ * The plugin's `grad(f)`: f is differentiated whether or not it is tagged, with respect to the
+ * parameters the call asks for (its tag's wrt, if any, is replaced).
+ */
+function withForced(
+  file: ts.SourceFile,
+  tagged: TaggedFunction[],
+  forced: CompileOptions["tag"],
+  diagnostics: Diagnostic[],
+): TaggedFunction[] {
+  if (!forced?.size) return tagged;
+  const out = [...tagged];
+  for (const [name, wrt] of forced) {
+    const t = out.find((x) => x.name === name) ?? declaredFunction(file, name);
+    if (!t) {
+      diagnostics.push({ span: spanAt(file, 0), message: messages.notAFunction() });
+      continue;
+    }
+    const spanned = wrt?.map((n) => ({ name: n, span: t.tagSpan }));
+    const changed = { ...t, wrt: spanned };
+    const k = out.indexOf(t);
+    if (k >= 0) out[k] = changed;
+    else out.push(changed);
+  }
+  return out;
 }
 
 /**
@@ -126,11 +161,11 @@ export async function compile(file: ts.SourceFile, options: CompileOptions = {})
  * "./neuron"`): each imported file is read and compiled (once per compile, cycles stopped), and
  * its tagged functions are callable with the GradInto of its own .grad.ts.
  */
-async function importedTagged(
+function importedTagged(
   file: ts.SourceFile,
   options: CompileOptions,
   diagnostics: Diagnostic[],
-): Promise<Map<string, { target: CallTarget; compiled?: CompiledFunction }>> {
+): Map<string, { target: CallTarget; compiled?: CompiledFunction }> {
   const out = new Map<string, { target: CallTarget; compiled?: CompiledFunction }>();
   const read = options.readFile ?? readSource;
   const seen = options.seen ?? new Set([path.resolve(file.fileName)]);
@@ -151,7 +186,7 @@ async function importedTagged(
     const { functions: tagged } = findTagged(other);
     const wanted = bindings.elements.filter((el) => tagged.some((t) => t.name === (el.propertyName ?? el.name).text));
     if (wanted.length === 0) continue;
-    const result = await compile(other, { readFile: read, seen: new Set([...seen, found.p]), emit: false });
+    const result = compileUnformatted(other, { readFile: read, seen: new Set([...seen, found.p]), emit: false });
     for (const el of wanted) {
       const name = (el.propertyName ?? el.name).text;
       const t = tagged.find((x) => x.name === name)!;
@@ -223,6 +258,8 @@ export interface CompileOptions {
   seen?: Set<string>;
   /** false: compile for the IR and adjoints only, no code (an imported file). */
   emit?: boolean;
+  /** Functions to differentiate whether or not they are tagged, each with its wrt names (undefined: all). */
+  tag?: Map<string, string[] | undefined>;
 }
 
 /** The parser's errors (TypeScript keeps parsing after one, so they must be asked for). */

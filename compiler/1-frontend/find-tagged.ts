@@ -59,6 +59,28 @@ interface Tag {
   commentPos: number;
 }
 
+/** A top-level function named `name` (a declaration or `const name = (…) => …`), as if it were tagged: for the plugin's grad(f). */
+export function declaredFunction(file: ts.SourceFile, name: string): TaggedFunction | undefined {
+  for (const statement of file.statements) {
+    const declares = ts.isFunctionDeclaration(statement)
+      ? statement.name?.text === name
+      : ts.isVariableStatement(statement) &&
+        statement.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
+    if (!declares) continue;
+    try {
+      return taggedFunction(file, statement, {
+        rest: "",
+        restPos: statement.getStart(file),
+        span: spanOf(statement, file),
+        commentPos: -1,
+      });
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
 function readTag(file: ts.SourceFile, statement: ts.Statement): Tag | undefined {
   const ranges = ts.getLeadingCommentRanges(file.text, ts.getOriginalNode(statement).pos) ?? [];
   for (const r of ranges) {

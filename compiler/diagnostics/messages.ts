@@ -6,7 +6,7 @@ export const messages = {
   unsupportedOperator: (op: string) =>
     `ADC1003: the operator '${op}' is not supported in a @differentiable function (supported: + - * / ** %, unary -, comparisons, && || !, ?:)`,
   noRuleForCall: (callee: string) =>
-    `ADC1004: cannot differentiate the call to '${callee}': adc has no derivative for it; a @differentiable function may call the Math functions listed in the README (calls to your own functions are not supported yet)`,
+    `ADC1004: cannot differentiate the call to '${callee}': adc has no derivative for it; a @differentiable function may call the Math functions listed in the README, other @differentiable functions (tag '${callee}' with /** @differentiable */ if it is yours), and functions with a @derivativeOf`,
   callArguments: (callee: string, want: number, got: number) => `ADC1045: '${callee}' takes ${want} argument(s), not ${got}`,
   recursion: (callee: string) => `ADC1047: '${callee}' calls itself (directly or through other functions); recursion is not supported`,
   callToTagged: (callee: string) =>
@@ -84,6 +84,11 @@ export const messages = {
     `ADC1060: the argument for '${param}' of '${callee}' depends on what '${caller}' differentiates, but '${callee}' does not differentiate '${param}' (its wrt(…) leaves it out), so the gradient through it would be lost; add '${param}' to the wrt(…) of '${callee}', or leave what it depends on out of the wrt(…) of '${caller}'`,
   importedNotCompiled: (name: string, spec: string) =>
     `ADC1061: '${name}' is @differentiable in '${spec}', but adc cannot compile it there (run adc on that file to see why)`,
+  pluginNeedsFunction: (api: string) =>
+    `ADC1062: ${api}(f) needs f to name a function declared at the top level of a module ('function f(…)' or 'const f = (…) => …'), here or imported`,
+  pluginWrt: (what: string) => `ADC1063: cannot read the options: ${what}`,
+  pluginVjpOptions: () => `ADC1064: vjp(f) takes no options: it differentiates f's first parameter`,
+  pluginNothingCompiled: (name: string) => `ADC1065: adc compiled nothing for '${name}'`,
   localRow: (name: string) =>
     `ADC1051: a row of the local matrix '${name}' cannot be used on its own; index it down to a number (${name}[i][j])`,
   notAnArray: (text: string) => `ADC1042: '${text}' is not an array: only arrays can be indexed here`,
