@@ -6,7 +6,7 @@ export const messages = {
   unsupportedOperator: (op: string) =>
     `ADC1003: the operator '${op}' is not supported in a @differentiable function (supported: + - * / ** %, unary -, comparisons, && || !, ?:)`,
   noRuleForCall: (callee: string) =>
-    `ADC1004: cannot differentiate the call to '${callee}': adc has no derivative for it; a @differentiable function may call the Math functions listed in the README, other @differentiable functions (tag '${callee}' with /** @differentiable */ if it is yours), and functions with a @derivativeOf`,
+    `ADC1004: cannot differentiate the call to '${callee}': adc has no derivative for it; a @differentiable function may call the Math functions listed in the README, other @differentiable functions${/^[\w$]+$/.test(callee) ? ` (tag '${callee}' with /** @differentiable */ if it is yours)` : ""}, and functions with a @derivativeOf`,
   callArguments: (callee: string, want: number, got: number) => `ADC1045: '${callee}' takes ${want} argument(s), not ${got}`,
   recursion: (callee: string) => `ADC1047: '${callee}' calls itself (directly or through other functions); recursion is not supported`,
   callToTagged: (callee: string) =>
