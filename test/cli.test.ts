@@ -2,7 +2,7 @@
 // system temp dir, checking exit codes, what is printed where, and which files appear. It runs
 // the built compiler in dist/ (npm ci builds it; `npm run build` after editing compiler/).
 // Each start of node costs about half a second, so the independent groups run concurrently.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -271,4 +271,52 @@ describe.concurrent("adc", () => {
     expect(run).toEqual({ code: 0, stdout: "removed n.grad.ts (n.ts has no @differentiable functions any more)\n", stderr: "" });
     expect(fs.readdirSync(dir)).toEqual(["n.ts"]);
   });
+});
+
+describe.concurrent("adc on a project, and --watch", () => {
+  it("-p tsconfig.json compiles every file of the project with tagged functions, also calls between them", async () => {
+    const dir = folder("project", {
+      "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true }, include: ["src"] }),
+      "src/neuron.ts": `/** @differentiable */\nexport function sigmoid(z: number): number {\n  return 1 / (1 + Math.exp(-z));\n}\n`,
+      "src/model.ts": `import { sigmoid } from "./neuron";\n\n/** @differentiable */\nexport function unit(w: number, x: number): number {\n  return sigmoid(w * x);\n}\n`,
+      "src/plain.ts": `export const nothing = 1;\n`,
+      "other/outside.ts": ADD_MUL,
+    });
+    const run = await adc(dir, "-p", "tsconfig.json");
+    expect(run.stderr).toBe("");
+    expect(run.stdout.split("\n").filter(Boolean).sort()).toEqual([
+      "wrote src/model.grad.ts (unitGrad, unitGradInto)",
+      "wrote src/neuron.grad.ts (sigmoidGrad, sigmoidGradInto)",
+    ]);
+    expect(read(path.join(dir, "src", "model.grad.ts"))).toContain(`import { sigmoidGradInto } from "./neuron.grad";`);
+    expect(fs.existsSync(path.join(dir, "other", "outside.grad.ts"))).toBe(false);
+    const missing = await adc(dir, "-p", "nope.json");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^adc: cannot read the project nope\.json: /);
+    expect(await adc(dir)).toMatchObject({ code: 2, stderr: expect.stringContaining("name the files to compile, or a project with -p") });
+  });
+
+  it("--watch writes again when an input changes, until stopped", async () => {
+    const dir = folder("watch", { "w.ts": SQUARE });
+    const child = spawn(process.execPath, [BIN, "--watch", "w.ts"], { cwd: dir });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const until = async (pattern: RegExp) => {
+      for (let i = 0; i < 200 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(out).toMatch(pattern);
+    };
+    try {
+      await until(/watching 1 file/);
+      expect(out).toContain("wrote w.grad.ts (squareGrad, squareGradInto)");
+      fs.writeFileSync(path.join(dir, "w.ts"), SQUARE.replace("return x * x;", "return x * x * x;"));
+      await until(/adc: up to date; watching/);
+      expect(read(path.join(dir, "w.grad.ts"))).toContain("x * x * x");
+      fs.writeFileSync(path.join(dir, "w.ts"), SQUARE.replace("return x * x;", "var y = x;\n  return y;"));
+      await until(/adc: errors above; watching/);
+      expect(out).toMatch(/w\.ts:3:3: error ADC1017/);
+    } finally {
+      child.kill("SIGINT");
+    }
+  }, 30_000);
 });

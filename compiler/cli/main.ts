@@ -4,6 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";
+import * as ts from "typescript";
 import { compile, parse, type CompileResult } from "../index.js";
 import { formatDiagnostic } from "../diagnostics/report.js";
 import { HEADER_PREFIX } from "../4-emit/format.js";
@@ -22,6 +23,8 @@ const DUMPS = ["ir", "activity", "adjoint"] as const;
 type Dump = (typeof DUMPS)[number];
 
 interface Options {
+  project?: string;
+  watch?: boolean;
   outDir?: string;
   check?: boolean;
   dump?: Dump;
@@ -34,7 +37,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .name("adc")
     .description("Writes <file>.grad.ts with the value and exact gradient of each /** @differentiable */ function in <file>.")
     .version(version(), "-V, --version")
-    .argument("<files...>", "TypeScript files with @differentiable functions")
+    .argument("[files...]", "TypeScript files with @differentiable functions")
+    .option("-p, --project <tsconfig>", "every file of a TypeScript project (its tsconfig.json) that has @differentiable functions")
+    .option("-w, --watch", "keep running, and write again when an input changes")
     .option(
       "-o, --out-dir <dir>",
       "write the .grad.ts files under <dir>, at the same place relative to <dir> as the inputs are to the current folder",
@@ -47,7 +52,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .addHelpText(
       "after",
-      "\nExamples:\n  adc examples/neuron.ts          writes examples/neuron.grad.ts\n  adc --check src/*.ts             fails when a .grad.ts is out of date",
+      "\nExamples:\n  adc examples/neuron.ts          writes examples/neuron.grad.ts\n  adc -p tsconfig.json             every file of the project with @differentiable functions\n  adc --watch src/model.ts         writes again on every change\n  adc --check src/*.ts             fails when a .grad.ts is out of date",
     );
   let files: string[];
   let opts: Options;
@@ -64,19 +69,94 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     return 2;
   }
 
-  const inputs = files.map((f) => path.resolve(io.cwd, f));
-  let status = 0;
-  for (let i = 0; i < files.length; i++) {
-    try {
-      status = Math.max(status, await processFile(files[i], inputs[i], opts, io));
-    } catch (e) {
-      io.err(
-        `adc: internal error while compiling ${files[i]}: ${(e as Error).message}${process.env.ADC_DEBUG ? `\n${(e as Error).stack}` : " (set ADC_DEBUG=1 for the stack trace)"}`,
-      );
-      status = 1;
-    }
+  if (opts.project) {
+    const found = projectFiles(path.resolve(io.cwd, opts.project), io);
+    if (!found) return 1;
+    files = [...files, ...found.map((f) => path.relative(io.cwd, f) || f)];
+  } else if (files.length === 0) {
+    io.err("adc: name the files to compile, or a project with -p tsconfig.json (run adc --help for the options)");
+    return 2;
   }
-  return status;
+  if (opts.watch && (opts.check || opts.dump || opts.stdout)) {
+    io.err("adc: --watch writes files; it does not go with --check, --dump or --stdout");
+    return 2;
+  }
+  const run = async (): Promise<number> => {
+    let status = 0;
+    for (const file of files) {
+      try {
+        status = Math.max(status, await processFile(file, path.resolve(io.cwd, file), opts, io));
+      } catch (e) {
+        io.err(
+          `adc: internal error while compiling ${file}: ${(e as Error).message}${process.env.ADC_DEBUG ? `\n${(e as Error).stack}` : " (set ADC_DEBUG=1 for the stack trace)"}`,
+        );
+        status = 1;
+      }
+    }
+    return status;
+  };
+  const status = await run();
+  if (!opts.watch) return status;
+  return watch(
+    files.map((f) => path.resolve(io.cwd, f)),
+    run,
+    io,
+  );
+}
+
+/**
+ * The files of a TypeScript project that have @differentiable functions (read with the
+ * TypeScript API: the tsconfig's include, exclude, files and extends), generated ones left out.
+ */
+function projectFiles(tsconfig: string, io: Io): string[] | undefined {
+  const configFile = fs.existsSync(tsconfig) && fs.statSync(tsconfig).isDirectory() ? path.join(tsconfig, "tsconfig.json") : tsconfig;
+  let problem: string | undefined;
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    configFile,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => (problem = ts.flattenDiagnosticMessageText(d.messageText, " ")),
+    },
+  );
+  if (!parsed || problem) {
+    io.err(`adc: cannot read the project ${path.relative(io.cwd, configFile) || configFile}: ${problem ?? "unknown error"}`);
+    return undefined;
+  }
+  return parsed.fileNames.filter(
+    (f) =>
+      /\.[cm]?ts$/.test(f) && !f.endsWith(".d.ts") && !/\.grad\.[cm]?ts$/.test(f) && /@differentiable\b/.test(fs.readFileSync(f, "utf8")),
+  );
+}
+
+/**
+ * --watch: compiles everything again when an input changes (a change to one file can change
+ * what the files that call into it generate). Runs until stopped (Ctrl-C).
+ */
+function watch(inputs: string[], run: () => Promise<number>, io: Io): Promise<number> {
+  io.out(`adc: watching ${inputs.length} file${inputs.length === 1 ? "" : "s"} (Ctrl-C to stop)`);
+  let timer: NodeJS.Timeout | undefined;
+  let running = Promise.resolve(0);
+  const again = () => {
+    if (timer) clearTimeout(timer);
+    // editors write a file in several steps: wait for the last
+    timer = setTimeout(() => {
+      running = running.then(() => run().then((s) => (io.out(`adc: ${s === 0 ? "up to date" : "errors above"}; watching`), s)));
+    }, 100);
+  };
+  // the folders, not the files: an editor that saves by replacing the file would end a file's watch
+  const watched = new Set(inputs);
+  const watchers = [...new Set(inputs.map((f) => path.dirname(f)))].map((dir) =>
+    fs.watch(dir, (_event, name) => {
+      if (name && watched.has(path.join(dir, name.toString()))) again();
+    }),
+  );
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => {
+      for (const w of watchers) w.close();
+      resolve(0);
+    });
+  });
 }
 
 async function processFile(shown: string, input: string, opts: Options, io: Io): Promise<number> {
