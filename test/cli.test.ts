@@ -197,7 +197,7 @@ describe.concurrent("adc", () => {
   it("--help and --version exit 0 (--version is package.json's); an unknown option exits 2", async () => {
     const [help, version, unknown] = await Promise.all([adc(tmp, "--help"), adc(tmp, "--version"), adc(tmp, "--bogus", "x.ts")]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toContain("Usage: adc [options] <files...>");
+    expect(help.stdout).toContain("Usage: adc [options] [files...]");
     for (const option of ["--out-dir", "--check", "--stdout", "--dump"]) expect(help.stdout).toContain(option);
     const pkg = JSON.parse(read(path.join(root, "package.json"))) as { version: string };
     expect(version).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: "" });
