@@ -33,6 +33,7 @@ describe("the adc plugin (tspc)", () => {
     const diff = /max difference ([\d.e+-]+)/.exec(run);
     expect(diff, run).not.toBeNull();
     expect(Number(diff![1])).toBeLessThan(1e-7);
+    expect(run).toContain("vjp: pullback(0.5) is half the gradient: true");
     // the call was compiled away: the built file holds the generated gradient, not a call of grad
     const js = fs.readFileSync(path.join(out, "train.js"), "utf8");
     expect(js).toContain("lossGradInto");

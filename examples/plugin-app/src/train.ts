@@ -1,6 +1,6 @@
 // Trains the model of model.ts by gradient descent with valueAndGrad, compiled by the adc plugin
 // at build time (`npx tspc -p examples/plugin-app`, then `node examples/plugin-app/dist/train.js`).
-import { grad, valueAndGrad } from "adc";
+import { grad, valueAndGrad, vjp } from "adc";
 import { loss, type Model } from "./model";
 
 // two clouds of points, labelled 0 and 1 (a fixed pseudo-random sequence)
@@ -33,3 +33,10 @@ const fd = [
 ];
 const mine = [...g.w, g.b];
 console.log(`gradient vs central differences: max difference ${Math.max(...mine.map((v, k) => Math.abs(v - fd[k]))).toExponential(1)}`);
+
+// vjp: the value, and a pullback that scales the gradient by its seed; wrt picks parameters by position
+const [value, pullback] = vjp(loss)(m, X, y);
+const half = pullback(0.5);
+const [gm] = grad(loss, { wrt: [0] })(m, X, y);
+const same = half.w.every((v, k) => v === 0.5 * gm.w[k]) && half.b === 0.5 * gm.b && value === loss(m, X, y);
+console.log(`vjp: pullback(0.5) is half the gradient: ${same}`);
