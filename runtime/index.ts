@@ -2,3 +2,4 @@
 export { zeroGrad, type GradientRecord } from "./zero-grad.js";
 export { BitStack, F64Stack, U32Stack } from "./stack.js";
 export { zerosLike, type GradientOf } from "./zeros-like.js";
+export { Reused } from "./reused.js";

@@ -61,7 +61,8 @@ export function emitFunctions(
   const out: ts.Statement[][] = [];
   // the runtime: for the stacks of loops, and zerosLike for array and record gradients
   const usesRuntime =
-    tapes.some((t) => t.all.length > 0) || fns.some((x) => x.adjoint.gradients.some((g) => g.param.shape.kind !== "number"));
+    tapes.some((t) => t.all.length > 0 || t.reused.size > 0) ||
+    fns.some((x) => x.adjoint.gradients.some((g) => g.param.shape.kind !== "number"));
   // the functions others call: a plain copy of a tagged one for its value (a custom one is
   // imported), and a reused record for their gradient
   const called = [
@@ -166,6 +167,8 @@ function primal(x: EmitFunction, globals: string[], callees: FunctionEmitter["ca
 
 interface Tapes {
   values: Map<ValueId, string>;
+  /** Per local array (its allocation): the Reused holding it, and the one holding its adjoint. */
+  reused: Map<ValueId, { value?: string; adjoint?: string }>;
   /** Per snapshotted version of a local array: its stack. */
   snapshots: Map<ValueId, string>;
   bits: Map<number, string>;
@@ -174,7 +177,13 @@ interface Tapes {
 }
 
 function emitTapes(a: Adjoint, t: Tapes): ts.Statement[][] {
-  if (t.all.length === 0) return [];
+  // local arrays and their adjoints, reused from call to call
+  const reused = [...t.reused.values()].flatMap((r) => [r.value, r.adjoint].filter((n): n is string => n !== undefined));
+  const arrays = reused.map((name) =>
+    constDecl(name, f.createNewExpression(f.createPropertyAccessExpression(f.createIdentifier(RUNTIME), "Reused"), undefined, [])),
+  );
+  if (arrays.length) comment(arrays[0], ` the local arrays of ${gradIntoName(a.func.name)} and their adjoints (reused from call to call)`);
+  if (t.all.length === 0) return arrays.length ? [arrays] : [];
   const decls = t.all.map((d) =>
     constDecl(d.name, f.createNewExpression(f.createPropertyAccessExpression(f.createIdentifier(RUNTIME), d.kind), undefined, [])),
   );
@@ -193,7 +202,11 @@ function emitTapes(a: Adjoint, t: Tapes): ts.Statement[][] {
     ),
   );
   comment(decls[0], ` stacks for the values ${gradIntoName(a.func.name)} records in its loops (reused from call to call)`);
-  return [decls, [doc(list, `The stacks of ${gradIntoName(a.func.name)}: their peak and peakBytes measure its memory.`)]];
+  return [
+    ...(arrays.length ? [arrays] : []),
+    decls,
+    [doc(list, `The stacks of ${gradIntoName(a.func.name)}: their peak and peakBytes measure its memory.`)],
+  ];
 }
 
 // ---- fGrad: a fresh record, filled by fGradInto --------------------------------------------------
@@ -279,7 +292,7 @@ class FunctionEmitter {
   /** Per loop: the cursor and row index shared by the values it records once per iteration. */
   private readonly rows = new Map<number, { at: string; row: string; columns: ValueId[] }>();
 
-  private tapes: Tapes = { values: new Map(), snapshots: new Map(), bits: new Map(), trips: new Map(), all: [] };
+  private tapes: Tapes = { values: new Map(), reused: new Map(), snapshots: new Map(), bits: new Map(), trips: new Map(), all: [] };
   /** Rows and fields taken out of loops (named, `W_i`), read again in the reverse sweep: their name there, and their adjoint's (`dW_i`). */
   private readonly namedRows = new Map<ValueId, { value?: string; view?: string }>();
   /** Every version of a local array, to its allocation: they are one array in the emitted code. */
@@ -408,6 +421,17 @@ class FunctionEmitter {
   /** Names the stacks this function records on, after the variables they hold. */
   nameTapes(namer: Namer): Tapes {
     const t = this.tapes;
+    // `new Array(n).fill(0)` of the user's and the adjoint arrays: from module-level Reused
+    for (const op of opsOf(this.a.forward)) {
+      if (op.prim !== "allocate") continue;
+      t.reused.set(op.result, { value: namer.claim(`local_${this.name(op.result)}`) });
+    }
+    for (const st of adjStmtsOf(this.a.reverse)) {
+      if (st.kind !== "zeros" || this.ops.get(st.target)?.prim !== "allocate") continue;
+      const entry = t.reused.get(st.target) ?? {};
+      entry.adjoint = namer.claim(`local_${this.adj(st.target)}`);
+      t.reused.set(st.target, entry);
+    }
     for (const v of [...this.a.recording.stacked].sort((x, y) => x - y)) {
       const name = namer.claim(`stack_${this.name(v)}`);
       t.values.set(v, name);
@@ -829,7 +853,11 @@ class FunctionEmitter {
         if (op.prim === "arrayLiteral")
           return constDecl(this.adj(st.target), allocation(ARRAY_OF_NUMBERS, [literal(op.args.length)], constant(0)));
         const sizes = op.args.slice(1).map((x) => this.operandIn(x, true));
-        return constDecl(this.adj(st.target), allocation(op.shape!, sizes, constant(0)));
+        const reused = this.tapes.reused.get(st.target)?.adjoint;
+        return constDecl(
+          this.adj(st.target),
+          reused ? fromReused(reused, op.shape!, sizes, constant(0)) : allocation(op.shape!, sizes, constant(0)),
+        );
       }
       case "pop": {
         // `const x = buf_x[--at_x];`, or `buf_x[row]` for a value recorded in every iteration
@@ -1003,12 +1031,11 @@ class FunctionEmitter {
     if (op.prim === "length") return f.createPropertyAccessExpression(this.operandIn(op.args[0], inReverse), "length");
     // local arrays: A[i][j], new Array<number>(n).fill(0), [a, b]
     if (op.prim === "load") return this.element(op.args, inReverse);
-    if (op.prim === "allocate")
-      return allocation(
-        op.shape!,
-        op.args.slice(1).map((x) => this.operandIn(x, inReverse)),
-        op.args[0],
-      );
+    if (op.prim === "allocate") {
+      const sizes = op.args.slice(1).map((x) => this.operandIn(x, inReverse));
+      const reused = this.tapes.reused.get(op.result)?.value;
+      return reused ? fromReused(reused, op.shape!, sizes, op.args[0]) : allocation(op.shape!, sizes, op.args[0]);
+    }
     if (op.prim === "arrayLiteral") return f.createArrayLiteralExpression(op.args.map((x) => this.operandIn(x, inReverse)));
     // f(a, b): the callee's value, from its plain copy in this module
     if (op.prim === "callTagged")
@@ -1148,6 +1175,22 @@ function taggedTarget(fns: EmitFunction[], name: string): CallTarget {
     kind: "tagged",
     gradInto: gradIntoName(name),
   };
+}
+
+/** `local_h.array(n, 0)`, `local_h.float64(n, 0)`, `local_M.matrix(m, n, 0)`: a local array from its Reused. */
+function fromReused(reused: string, shape: Shape, sizes: ts.Expression[], fill: Operand): ts.Expression {
+  if (shape.kind !== "array") throw new Error("a local array has an array shape");
+  const value = literal(fill.kind === "const" ? fill.value : 0);
+  const method = (name: string, args: ts.Expression[]) =>
+    f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier(reused), name), undefined, args);
+  if (shape.element.kind === "array") {
+    const row = shape.element;
+    const kind = row.kind === "array" && row.container !== "array" ? [f.createStringLiteral(row.container)] : [];
+    return method("matrix", [sizes[0], sizes[1], value, ...kind]);
+  }
+  if (shape.container === "Float64Array") return method("float64", [sizes[0], value]);
+  if (shape.container === "Float32Array") return method("float32", [sizes[0], value]);
+  return method("array", [sizes[0], value]);
 }
 
 function* regions(b: Block): Generator<Extract<Block[number], { kind: "if" | "loop" }>> {
