@@ -150,9 +150,16 @@ export function reverse(a: Analysed): Adjoint {
     new Set(storage.values()),
     (id) => func.values[id].type === "number",
   );
-  // the loops still there count their trips
+  // the loops still there count their trips, unless their bounds tell (then nothing is counted)
   recording.trips.clear();
-  for (const st of adjStmtsOf(rev)) if (st.kind === "loop") recording.trips.set(st.region.id, st.trips);
+  for (const st of adjStmtsOf(rev)) {
+    if (st.kind !== "loop") continue;
+    const count = countedTrips(st.region, definedBy, (v) => loopDepthOf(s, v) === 0);
+    if (count) {
+      st.trips = "computed";
+      st.count = count;
+    } else recording.trips.set(st.region.id, st.trips as "local" | "stack");
+  }
 
   // what the reverse sweep reads, and where values recorded inside loops are popped
   const record = new Set<ValueId>();
@@ -180,13 +187,15 @@ export function reverse(a: Analysed): Adjoint {
     // a local array's adjoint is made with the array's sizes
     const sizes = (v: ValueId): Expr[] => (definedBy.get(v)!.prim === "allocate" ? definedBy.get(v)!.args.slice(1).map(operandExpr) : []);
     const exprs =
-      st.kind === "zeros"
-        ? sizes(st.target)
-        : st.kind === "update"
-          ? [st.expr, ...pathExprs(st.path), ...(st.path ? viewIndices(st.target) : [])]
-          : st.kind === "if" && !inLoopIfs.includes(st as never) && st.decision !== "stack"
-            ? [st.decision]
-            : [];
+      st.kind === "loop" && st.count
+        ? [st.count]
+        : st.kind === "zeros"
+          ? sizes(st.target)
+          : st.kind === "update"
+            ? [st.expr, ...pathExprs(st.path), ...(st.path ? viewIndices(st.target) : [])]
+            : st.kind === "if" && !inLoopIfs.includes(st as never) && st.decision !== "stack"
+              ? [st.decision]
+              : [];
     for (const e of exprs) for (const v of reads(e)) record.add(v);
   }
   // a branch in a loop recomputes its decision when what it compares is kept anyway (x > 1
@@ -404,6 +413,33 @@ function restorableVersions(func: Func, storage: Map<ValueId, ValueId>, final: S
     if (!written) out.add(v);
   }
   return out;
+}
+
+/**
+ * The number of iterations of `for (let i = a; i < b; i += c)` (c > 0, no break or return: the
+ * test is exactly `i < b`), from values the reverse sweep has anyway (computed once per call):
+ * `b > a ? Math.ceil((b - a) / c) : 0` (0 also when b is NaN, as the loop runs 0 times then).
+ */
+function countedTrips(region: LoopRegion, definedBy: Map<ValueId, Op>, outside: (v: ValueId) => boolean): Expr | undefined {
+  if (region.cond.kind !== "value") return undefined;
+  const test = definedBy.get(region.cond.id);
+  if (!test || test.prim !== "lt" || !region.header.includes(test) || test.args[0].kind !== "value") return undefined;
+  const counter = region.carried.find((c) => c.phi === (test.args[0] as { id: ValueId }).id);
+  if (!counter) return undefined;
+  const step = stepOf(counter.phi, counter.latch, definedBy, region.body);
+  if (step === undefined || step <= 0) return undefined;
+  const known = (x: Operand) => x.kind === "const" || outside(x.id);
+  const [init, bound] = [counter.init, test.args[1]];
+  if (!known(init) || !known(bound)) return undefined;
+  const a = operandExpr(init);
+  const b = operandExpr(bound);
+  const span: Expr = a.k === "const" && a.value === 0 && a.text === undefined ? b : { k: "prim", prim: "sub", args: [b, a] };
+  const count: Expr = {
+    k: "prim",
+    prim: "ceil",
+    args: [step === 1 ? span : { k: "prim", prim: "div", args: [span, { k: "const", value: step }] }],
+  };
+  return { k: "prim", prim: "select", args: [{ k: "prim", prim: "gt", args: [b, a] }, count, { k: "const", value: 0 }] };
 }
 
 /** The constant step of a loop counter: its latch is `phi + c` or `phi - c`, in the loop body itself. */

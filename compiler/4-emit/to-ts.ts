@@ -355,6 +355,8 @@ class FunctionEmitter {
     this.names = nameFunction(this.a.func, visible, withAdjoint, x.userNames, globals, same);
     for (const [id, how] of [...this.a.recording.trips].sort((p, q) => p[0] - q[0]))
       if (how) this.counters.set(id, this.names.namer.claim(`n_loop${id}`));
+    for (const st of adjStmtsOf(this.a.reverse))
+      if (st.kind === "loop" && st.trips === "computed") this.counters.set(st.region.id, this.names.namer.claim(`n_loop${st.region.id}`));
     this.nameRows();
     // a stacked value is pushed through a local cursor of the innermost loop around it
     for (const v of [...this.a.recording.stacked].sort((p, q) => p - q)) {
@@ -633,7 +635,7 @@ class FunctionEmitter {
       const type = ts.isIdentifier(init) ? typeNode(this.a.func.values[c.phi].type) : undefined;
       out.push(this.hoisted.has(c.result) ? assign(this.name(c.phi), init) : letDecl(this.name(c.phi), init, type));
     }
-    const counter = this.counters.get(st.id);
+    const counter = this.a.recording.trips.has(st.id) ? this.counters.get(st.id) : undefined;
     const trips = this.tapes.trips.get(st.id);
     if (trips) out.push(letDecl(counter!, f.createNumericLiteral(0)));
     // the stacks this loop pushes on, through local cursors (kept in registers; see F64Stack)
@@ -993,6 +995,11 @@ class FunctionEmitter {
         );
         if (st.trips === "local" && cursors.length === 0) return loop;
         if (st.trips === "local") return f.createBlock([...open, loop, ...close], true);
+        if (st.trips === "computed") {
+          // the loop's bounds tell how often it ran: `const n_loop1 = n > 0 ? Math.ceil(n) : 0` (n itself when an integer is known)
+          const count = constDecl(counter, this.tripCount(st.count!));
+          return f.createBlock([count, ...open, loop, ...close], true);
+        }
         // the trip count of this execution of the loop, recorded when it ended
         const pop = constDecl(
           counter,
@@ -1008,6 +1015,22 @@ class FunctionEmitter {
   }
 
   // -- expressions
+
+  /** A computed trip count, written plainly: `n` for `for (let j = 0; j < n; j++)` when n is a length. */
+  private tripCount(count: Expr): ts.Expression {
+    // select(gt(b, a), ceil(span), 0): a length or a size made by adc is a whole number >= 0
+    const [test, ceil] = (count as { args: Expr[] }).args;
+    const span = (ceil as { args: Expr[] }).args[0];
+    const [b, a] = (test as { args: Expr[] }).args;
+    const whole = (e: Expr) => (e.k === "const" && Number.isInteger(e.value)) || (e.k === "val" && this.ops.get(e.id)?.prim === "length");
+    if (whole(a) && whole(b) && span.k !== "prim") return this.expr(span, true);
+    if (whole(a) && whole(b) && span.k === "prim" && span.prim === "sub")
+      return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier("Math"), "max"), undefined, [
+        literal(0),
+        this.expr(span, true),
+      ]);
+    return this.expr(count, true);
+  }
 
   private name(v: ValueId): string {
     const n = this.names.value.get(this.storage.get(v) ?? v);

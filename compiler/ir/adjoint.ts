@@ -34,8 +34,12 @@ export type AdjStmt =
   | { kind: "call"; op: Op; seed: Expr; targets: (ValueId | null)[] }
   /** The reverse of an if: the same branch, chosen by the recorded decision (`stack`) or by recomputing the condition. */
   | { kind: "if"; region: IfRegion; decision: Expr | "stack"; then: AdjStmt[]; else: AdjStmt[] }
-  /** The reverse of a loop: its iterations, last to first. */
-  | { kind: "loop"; region: LoopRegion; trips: "local" | "stack"; body: AdjStmt[] };
+  /**
+   * The reverse of a loop: its iterations, last to first. Their number: counted in the forward
+   * sweep (in a local, or on a stack for a loop in a loop), or computed from the loop's bounds
+   * (`for (let j = 0; j < n; j++)` runs n times when n > 0): `count`.
+   */
+  | { kind: "loop"; region: LoopRegion; trips: "local" | "stack" | "computed"; count?: Expr; body: AdjStmt[] };
 
 /** How the forward sweep records what the reverse sweep needs. */
 export interface Recording {

@@ -149,7 +149,12 @@ export function interpretAdjoint(a: Adjoint, args: number[], seed = 1): Gradient
         const taken = s.decision === "stack" ? pop(bits, s.region.id, "bits") : evalExpr(s.decision, values, adjoints, seed, records) !== 0;
         reverse(taken ? s.then : s.else);
       } else {
-        const n = s.trips === "local" ? counters.get(s.region.id)! : pop(trips, s.region.id, "trips");
+        const n =
+          s.trips === "computed"
+            ? evalExpr(s.count!, values, adjoints, seed, records)
+            : s.trips === "local"
+              ? counters.get(s.region.id)!
+              : pop(trips, s.region.id, "trips");
         for (let k = n - 1; k >= 0; k--) {
           iteration.set(s.region.id, k);
           reverse(s.body);
