@@ -19,6 +19,16 @@ export interface Io {
 
 const defaultIo: Io = { out: (s) => process.stdout.write(s + "\n"), err: (s) => process.stderr.write(s + "\n"), cwd: process.cwd() };
 
+/** A subcommand's module: `run(argv after the subcommand's name, io)` resolves to the exit code. */
+export interface Subcommand {
+  run(argv: string[], io: Io): Promise<number>;
+}
+
+const SUBCOMMANDS = {
+  graph: () => import("./graph-command.js") as Promise<Subcommand>,
+  check: () => import("./check-command.js") as Promise<Subcommand>,
+};
+
 const DUMPS = ["ir", "activity", "adjoint"] as const;
 type Dump = (typeof DUMPS)[number];
 
@@ -33,6 +43,9 @@ interface Options {
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 errors or stale files, 2 usage). */
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
+  // subcommands, each in a file of its own: `adc graph …`, `adc check …`
+  const sub = SUBCOMMANDS[argv[0] as keyof typeof SUBCOMMANDS];
+  if (sub) return (await sub()).run(argv.slice(1), io);
   const program = new Command()
     .name("adc")
     .description("Writes <file>.grad.ts with the value and exact gradient of each /** @differentiable */ function in <file>.")
