@@ -226,7 +226,7 @@ export function placed(into: Val, at: (number | string)[], v: Val, add: boolean)
   return top;
 }
 
-function copyShallow(x: any): any {
+export function copyShallow(x: any): any {
   if (Array.isArray(x)) return [...x];
   if (x instanceof Float64Array || x instanceof Float32Array) return x.slice();
   return { ...x };

@@ -46,6 +46,23 @@ export function gateLabel(prim: string, member: string | undefined, ops: GateOpe
   return call(name, ops);
 }
 
+/** What the gate computes, over its operands' names (`q * z`, `exp(t5)`, `a[2]`). */
+export function gateExpression(prim: string, member: string | undefined, ops: GateOperand[], arrayName = ""): string {
+  const t = ops.map((o) => o.text);
+  const symbol = SYMBOLS[prim] === "^" ? "**" : SYMBOLS[prim];
+  if (symbol && t.length === 2) return `${t[0]} ${symbol} ${t[1]}`;
+  if (prim === "neg") return `-${t[0]}`;
+  if (prim === "recip") return `1 / ${t[0]}`;
+  if (prim === "index") return `${t[0]}[${t[1]}]`;
+  if (prim === "field") return `${t[0]}.${member}`;
+  if (prim === "load") return `${arrayName}[${t.slice(1).join("][")}]`;
+  if (prim === "store") return `${arrayName}[${t.slice(1, -1).join("][")}] = ${t[t.length - 1]}`;
+  if (prim === "arrayLiteral") return `[${t.join(", ")}]`;
+  if (prim === "callTagged") return `${member}(${t.join(", ")})`;
+  const form = ruleOf(prim).form;
+  return `${form.kind === "call" ? form.callee.replace(/^Math\./, "") : prim}(${t.join(", ")})`;
+}
+
 function call(name: string, ops: GateOperand[]): string {
   if (ops.every((o) => o.wire)) return name;
   return `${name}(${ops.map((o) => (o.wire ? "·" : o.text)).join(", ")})`;

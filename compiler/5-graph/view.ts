@@ -11,7 +11,7 @@ import { differentiableOperands } from "../rules/apply.js";
 import { ruleOf } from "../rules/table.js";
 import { addGrads, type Backprop, type Trace, type TraceNode, type Val } from "./engine.js";
 import { formatValue, shapeOf } from "./format.js";
-import { gateLabel, gatePattern, localGradientText, type GateOperand } from "./gates.js";
+import { gateExpression, gateLabel, gatePattern, localGradientText, type GateOperand } from "./gates.js";
 
 export interface GraphNode {
   id: string;
@@ -155,7 +155,7 @@ export function view(func: Func, t: Trace, b: Backprop, options: ViewOptions): G
       kind: "gate",
       label,
       name,
-      title: `${name} = ${label}(${ops.map((o) => o.text).join(", ")})`,
+      title: `${name} = ${gateExpression(n.prim!, n.member, ops, arrayName)}`,
       pattern: gatePattern(n.prim!, ops),
       key: n.key,
       formulas: ops.map((o, k) =>
