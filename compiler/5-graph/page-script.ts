@@ -212,7 +212,7 @@ export function pageMain(data: PageData, P: Prims, E: PageEngine): void {
         const lhs = `∂${esc(n.name)}/∂${esc(nameOfWire(e))}`;
         if (local === undefined || typeof local !== "number")
           return `<li>${esc(nameOfWire(e))} receives <span class="grad">${fmt(wireGrad(run, e))}</span></li>`;
-        return `<li>${esc(nameOfWire(e))}: local gradient ${lhs} = ${formula ? `${esc(formula)} = ` : ""}<b>${fmt(local)}</b>, upstream <span class="grad">${fmt(upstream)}</span>, product ${fmt(local)} × ${fmt(upstream)} = <span class="grad">${fmt(wireGrad(run, e))}</span></li>`;
+        return `<li>${esc(nameOfWire(e))}: local gradient ${lhs} = ${formula && formula !== fmt(local) ? `${esc(formula)} = ` : ""}<b>${fmt(local)}</b>, upstream <span class="grad">${fmt(upstream)}</span>, product ${fmt(local)} × ${fmt(upstream)} = <span class="grad">${fmt(wireGrad(run, e))}</span></li>`;
       })
       .join("");
     return `${head}<p>Upstream gradient ∂${esc(data.name)}/∂${esc(n.name)} = <span class="grad">${fmt(upstream)}</span>.</p><ul>${rows}</ul>`;
