@@ -32,6 +32,12 @@ function page(fixture: string, fn: string, at: string, name: string): string {
   return out;
 }
 
+// in CI, .ci/run installs it: a missing browser there is a failure, not a skip
+if (process.env.CI && !haveChromium)
+  it("Chromium is installed (.ci/run installs Debian's chromium)", () => {
+    expect(fs.existsSync(CHROMIUM)).toBe(true);
+  });
+
 describe.skipIf(!haveChromium)("the graph's HTML page in Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
