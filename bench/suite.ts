@@ -87,6 +87,26 @@ function compilerNote(): string {
   }
 }
 
+/**
+ * The timed workloads, from fresh instances of the modules the checks used (the generated module,
+ * functions.ts, the hand adjoints, workloads.ts): the checks run every function on small
+ * instances and on central differences' copies, where V8 optimizes it for those arguments, then
+ * deoptimizes it on the timed ones ("wrong map"), and the code it settles on after that can differ
+ * from a user's (seen: conv1d's forward, hand and adc boxing a double per output, 31.5 KiB per
+ * call, in all three). Fresh closures start with fresh type feedback, as in a user's program that
+ * only ever calls them with its data. The source text is the same.
+ */
+function freshWorkloads(only?: WorkloadName[]): Workload[] {
+  const keep = new Set([__filename, require.resolve("./harness.js"), require.resolve("./suite/check.js")]);
+  for (const file of Object.keys(require.cache))
+    if (file.startsWith(__dirname + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`) && !keep.has(file))
+      delete require.cache[file];
+  const gen = require(path.join(__dirname, "suite", "functions.grad.ts")) as GradModule;
+  const fresh = require(require.resolve("./suite/workloads.js")) as { makeWorkloads: typeof makeWorkloads };
+  if (fresh.makeWorkloads === makeWorkloads) throw new Error("bench/suite/workloads.ts was not loaded again");
+  return fresh.makeWorkloads(gen, "full", only);
+}
+
 // ---------------------------------------------------------------------------------------
 // 2. Comparison libraries: bench/suite/deps.ts installs them on first use. Missing or failing,
 //    the suite goes on with adc, hand and forward.
@@ -279,9 +299,8 @@ async function main(): Promise<void> {
     problems.push(...a.problems);
     worstSmall = Math.max(worstSmall, a.worst);
   }
-  const workloads = makeWorkloads(gen, "full", opt.only);
   let worstFull = 0;
-  for (const w of workloads) {
+  for (const w of makeWorkloads(gen, "full", opt.only)) {
     const a = checkFull(w);
     problems.push(...a.problems);
     worstFull = Math.max(worstFull, a.worst);
@@ -292,6 +311,9 @@ async function main(): Promise<void> {
   );
 
   const tChecks = performance.now();
+
+  // what is timed: fresh instances of the same modules (see freshWorkloads)
+  const workloads = freshWorkloads(opt.only);
 
   // libraries
   const { libs, note } = await loadLibraries(!opt.libs);

@@ -81,7 +81,14 @@ function doubles(n: number, fill: () => number): number[] {
   return a;
 }
 
-const matrix = (m: number, n: number, fill: () => number) => Array.from({ length: m }, () => doubles(n, fill));
+/** m rows made by row(), in an array built by push (PACKED_ELEMENTS, as parsed or pushed data is; map and Array.from make HOLEY_ELEMENTS). */
+function rows<T>(m: number, row: (i: number) => T): T[] {
+  const a: T[] = [];
+  for (let i = 0; i < m; i++) a.push(row(i));
+  return a;
+}
+
+const matrix = (m: number, n: number, fill: () => number) => rows(m, () => doubles(n, fill));
 
 /** Integers in [0, k), PACKED_SMI_ELEMENTS. */
 function labels(n: number, k: number, rand: () => number): number[] {
@@ -94,7 +101,7 @@ function labels(n: number, k: number, rand: () => number): number[] {
 function copy(v: unknown): unknown {
   if (typeof v === "number") return v;
   if (v instanceof Float64Array) return v.slice();
-  if (Array.isArray(v)) return v.every((e) => typeof e === "number") ? v.slice() : v.map(copy);
+  if (Array.isArray(v)) return v.every((e) => typeof e === "number") ? v.slice() : rows(v.length, (i) => copy(v[i]));
   const o: Record<string, unknown> = {};
   for (const [k, e] of Object.entries(v as object)) o[k] = copy(e);
   return o;
@@ -110,7 +117,7 @@ function zerosLike(v: unknown): unknown {
       a.fill(0); // stays PACKED_DOUBLE_ELEMENTS
       return a;
     }
-    return v.map(zerosLike);
+    return rows(v.length, (i) => zerosLike(v[i]));
   }
   const o: Record<string, unknown> = {};
   for (const [k, e] of Object.entries(v as object)) o[k] = zerosLike(e);
