@@ -121,7 +121,11 @@ export function compileUnformatted(file: ts.SourceFile, options: CompileOptions 
   if (diagnostics.length || functions.length === 0 || options.emit === false) return { functions, diagnostics };
   const sourceModule = options.sourceModule ?? `./${path.basename(file.fileName).replace(/\.(c|m)?tsx?$/, "")}`;
   const statements = emitFunctions(
-    functions.map((fn) => ({ adjoint: fn.adjoint, userNames: identifiersOf(tagged.find((t) => t.name === fn.name)!.node) })),
+    functions.map((fn) => ({
+      adjoint: fn.adjoint,
+      userNames: identifiersOf(tagged.find((t) => t.name === fn.name)!.node),
+      explain: options.explain,
+    })),
     signatures,
     sourceModule,
   ); // 4 emit
@@ -260,6 +264,8 @@ export interface CompileOptions {
   emit?: boolean;
   /** Functions to differentiate whether or not they are tagged, each with its wrt names (undefined: all). */
   tag?: Map<string, string[] | undefined>;
+  /** `adc --explain`: a comment on each statement of the reverse sweep naming its chain-rule step. */
+  explain?: boolean;
 }
 
 /** The parser's errors (TypeScript keeps parsing after one, so they must be asked for). */

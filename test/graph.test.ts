@@ -115,11 +115,11 @@ describe("the graph's engine agrees with the IR interpreters on every fixture", 
           const program = toProgram(fn.ir);
           const trace = traceProgram(program, args, nodePrims);
           const bp = backpropTrace(trace, nodePrims);
-          const ref = interpret(fn.ir, args);
+          const ref = interpret(fn.ir, args as number[]); // (arrays and records ride in the number slots)
           expect(trace.value).toBe(ref.value);
           // every value outside loops is the interpreter's
           for (const n of trace.nodes) if (n.kind === "op" && n.path.length === 0) expect(n.value).toEqual(ref.values.get(n.id!));
-          const adjoint = interpretAdjoint(fn.adjoint, args);
+          const adjoint = interpretAdjoint(fn.adjoint, args as number[]);
           const grad = Object.fromEntries(
             fn.ir.params.flatMap((p, i) => (p.wrt ? [[p.name, bp.adjoint.get(`p${i}`) ?? zeros(args[i])]] : [])),
           );

@@ -48,10 +48,12 @@ export function reverse(a: Analysed): Adjoint {
     substitute(e, (leaf) => (leaf.k === "adjAt" ? { ...leaf, id: root(leaf.id), at: leaf.at.map(toRoots) } : undefined));
 
   const isActive = (x: Operand): x is { kind: "value"; id: ValueId } => x.kind === "value" && active.has(x.id);
-  const add = (out: AdjStmt[], target: ValueId, expr: Expr, stmt: number, plumbing = false) => {
+  const add = (out: AdjStmt[], target: ValueId, expr: Expr, stmt: number, plumbing = false, op?: ValueId) => {
     if (isZero(expr)) return;
     out.push(
-      plumbing ? { kind: "update", target, mode: "add", expr, stmt: -1, plumbing } : { kind: "update", target, mode: "add", expr, stmt },
+      plumbing
+        ? { kind: "update", target, mode: "add", expr, stmt: -1, plumbing }
+        : { kind: "update", target, mode: "add", expr, stmt, op },
     );
     has.add(target);
   };
@@ -85,16 +87,24 @@ export function reverse(a: Analysed): Adjoint {
           continue;
         }
         for (const c of recorded.contributions.get(st.result) ?? []) {
-          if (!c.path) add(out, c.target, toRoots(c.expr), st.stmt);
+          if (!c.path) add(out, c.target, toRoots(c.expr), st.stmt, false, st.result);
           else if (!isZero(c.expr)) {
-            out.push({ kind: "update", target: root(c.target), mode: "add", expr: c.expr, stmt: st.stmt, path: c.path });
+            out.push({ kind: "update", target: root(c.target), mode: "add", expr: c.expr, stmt: st.stmt, path: c.path, op: st.result });
             has.add(root(c.target));
           }
         }
         // a write overwrote the element: the array before it gets nothing there (`dA[i] = 0`)
         if (st.prim === "store") {
           const path = st.args.slice(1, -1).map((i) => ({ index: operandExpr(i) }));
-          out.push({ kind: "update", target: root(st.result), mode: "set", expr: { k: "const", value: 0 }, stmt: st.stmt, path });
+          out.push({
+            kind: "update",
+            target: root(st.result),
+            mode: "set",
+            expr: { k: "const", value: 0 },
+            stmt: st.stmt,
+            path,
+            op: st.result,
+          });
         }
       } else if (st.kind === "if") {
         const thenRev: AdjStmt[] = [];

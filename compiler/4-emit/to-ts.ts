@@ -31,6 +31,7 @@ import { operandExpr } from "../rules/apply.js";
 import { ruleOf } from "../rules/table.js";
 import { nameFunction, Namer, type FunctionNames } from "./names.js";
 import { liveForward } from "../2-analysis/liveness.js";
+import { explainStep, printExpression } from "./explain.js";
 
 const f = ts.factory;
 const SK = ts.SyntaxKind;
@@ -39,6 +40,8 @@ export interface EmitFunction {
   adjoint: Adjoint;
   /** Every identifier of the user's function, reserved so generated names never shadow them. */
   userNames: Set<string>;
+  /** `adc --explain`: a comment on each reverse statement naming its chain-rule step. */
+  explain?: boolean;
 }
 
 export const gradName = (fn: string) => `${fn}Grad`;
@@ -284,6 +287,7 @@ class FunctionEmitter {
   private readonly mutable = new Set<ValueId>();
   /** The tagged functions this one calls: their scratch gradient record and parameter names. */
   callees = new Map<string, { scratch: string; target: CallTarget }>();
+  private readonly explain: boolean;
   /** Set when the code calls the runtime (a zero gradient for an argument the caller does not differentiate). */
   usesRuntime = false;
   /** The index variable of each reverse loop being emitted (its iteration, counted from 0). */
@@ -300,6 +304,7 @@ class FunctionEmitter {
 
   constructor(x: EmitFunction, globals: string[]) {
     this.a = x.adjoint;
+    this.explain = x.explain ?? false;
     this.storage = storageOf(this.a.func);
     const forwardFunc = { ...this.a.func, body: this.a.forward };
     this.s = structure(forwardFunc);
@@ -802,9 +807,29 @@ class FunctionEmitter {
       const list = Array.isArray(nodes) ? nodes : [nodes];
       if (stmt >= 0 && stmt !== last) comment(list[0], ` ${this.a.func.statements[stmt].text}`);
       if (stmt >= 0) last = stmt;
+      if (this.explain && list.length) this.explainStep(st, list[list.length - 1]);
       out.push(...list);
     }
     return out;
+  }
+
+  /** --explain: the chain-rule step, as a comment after the statement (see explain.ts). */
+  private explainStep(st: AdjStmt, node: ts.Statement): void {
+    const text = (e: Expr) => {
+      try {
+        return printExpression(this.expr(e));
+      } catch {
+        return undefined; // (a value the emitted code has no name for)
+      }
+    };
+    const why = explainStep(st, {
+      op: (id) => this.ops.get(id),
+      text,
+      adj: (id) => this.adj(id),
+      name: (id) => this.names.value.get(this.storage.get(id) ?? id),
+      active: (id) => this.a.active.has(id),
+    });
+    if (why) ts.addSyntheticTrailingComment(node, SK.SingleLineCommentTrivia, ` ${why}`, false);
   }
 
   private reverseStatement(st: AdjStmt): ts.Statement | ts.Statement[] {

@@ -1,8 +1,6 @@
 // How the lectures name the gates: the symbol drawn in a gate (`+`, `*`, `exp`, `1/x`, `+1` for
 // an add with a constant), the pattern of its backward flow (add distributes, mul switches,
-// max routes), and its local gradient written over its operands' names (`d(q*z)/dq = z`).
-import type { Expr } from "../ir/expr.js";
-import { roles } from "../rules/apply.js";
+// max routes); its local gradient as a formula is compiler/rules/describe.ts's.
 import { ruleOf } from "../rules/table.js";
 
 /** An operand as a gate shows it: a wire (drawn) or a fixed value written in the gate (a literal, a counter). */
@@ -105,47 +103,5 @@ export function gatePattern(prim: string, ops: GateOperand[]): string {
       return "stopGradient: no gradient passes";
     default:
       return "local gradient × upstream gradient";
-  }
-}
-
-/**
- * The local gradient of operand k as a formula over the operands' names and the output's
- * (`z`, `-out²`), from the rule table; for a routing rule, 1 or 0 as the condition says.
- */
-export function localGradientText(prim: string, k: number, names: string[], out: string): string | undefined {
-  const rule = ruleOf(prim);
-  if (rule.kind !== "partials" && rule.kind !== "vjp") return undefined;
-  const e = rule.grad(roles(names.length))[k];
-  return e ? exprText(e, names, out) : undefined;
-}
-
-function exprText(e: Expr, names: string[], out: string): string {
-  switch (e.k) {
-    case "const":
-      return e.text ?? String(e.value);
-    case "role":
-      return e.role === "out" ? out : e.role === "g" ? "1" : names[Number(e.role.slice(3))];
-    case "prim": {
-      const a = e.args.map((x) => exprText(x, names, out));
-      const form = ruleOf(e.prim).form;
-      const wrap = (s: string) => (/^[\w.]+$/.test(s) ? s : `(${s})`);
-      if (e.prim === "mul" && a[0] === a[1]) return `${wrap(a[0])}²`;
-      switch (form.kind) {
-        case "binary":
-          return `${wrap(a[0])} ${form.op} ${wrap(a[1])}`;
-        case "prefix":
-          return `${form.op}${wrap(a[0])}`;
-        case "call":
-          return `${form.callee.replace(/^Math\./, "")}(${a.join(", ")})`;
-        case "reciprocal":
-          return `1 / ${wrap(a[0])}`;
-        case "select":
-          return `${wrap(a[0])} ? ${a[1]} : ${a[2]}`;
-        default:
-          return `${e.prim}(${a.join(", ")})`;
-      }
-    }
-    default:
-      return "?";
   }
 }

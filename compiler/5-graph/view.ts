@@ -11,7 +11,8 @@ import { differentiableOperands } from "../rules/apply.js";
 import { ruleOf } from "../rules/table.js";
 import { addGrads, type Backprop, type Trace, type TraceNode, type Val } from "./engine.js";
 import { formatValue, shapeOf } from "./format.js";
-import { gateExpression, gateLabel, gatePattern, localGradientText, type GateOperand } from "./gates.js";
+import { localGradientText } from "../rules/describe.js";
+import { gateExpression, gateLabel, gatePattern, type GateOperand } from "./gates.js";
 
 export interface GraphNode {
   id: string;

@@ -39,6 +39,7 @@ interface Options {
   check?: boolean;
   dump?: Dump;
   stdout?: boolean;
+  explain?: boolean;
 }
 
 /** Runs the CLI; resolves to the exit code (0 ok, 1 errors or stale files, 2 usage). */
@@ -59,6 +60,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     )
     .option("--check", "write nothing; exit 1 if a .grad.ts is missing or stale (for CI)")
     .option("--stdout", "print the generated code instead of writing files")
+    .option("--explain", "comment each statement of the reverse sweep with the chain-rule step it takes")
     .option("--dump <phase>", `print the IR after a phase instead of writing: ${DUMPS.join(" | ")}`)
     .exitOverride()
     .showHelpAfterError("(run adc --help for the options)")
@@ -207,8 +209,9 @@ async function processFile(shown: string, input: string, opts: Options, io: Io):
           headerSource: fromTarget,
           headerNote: "run npx adc with the same --out-dir to regenerate",
           sourceModule: (fromTarget.startsWith(".") ? "" : "./") + fromTarget.replace(/\.(c|m)?tsx?$/, ""),
+          explain: opts.explain,
         }
-      : {},
+      : { explain: opts.explain },
   );
   for (const d of result.diagnostics) io.err(formatDiagnostic(d, shown));
   if (result.diagnostics.length) return 1;

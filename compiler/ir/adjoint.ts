@@ -17,6 +17,8 @@ export type AdjStmt =
       stmt: number;
       /** Routing, not a chain-rule step: a phi's adjoint to the branch taken, a loop variable's adjoint between iterations. */
       plumbing?: boolean;
+      /** The primal operation (by its result) whose rule this update applies (for `adc --explain`). */
+      op?: ValueId;
       /** Into a part of an array's or record's adjoint: `dW[i][j] += expr` (mode "add"), or `dA[i] = 0` (mode "set": an element a write overwrote). */
       path?: PathStep[];
     }
