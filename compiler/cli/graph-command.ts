@@ -31,7 +31,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option("--fn <name>", "the function to draw (needed when the file has several)")
     .option("--at <json>", 'the point: the arguments by name, {"x": -2, "y": 5}, or in order, [-2, 5]')
     .option("-o, --out <file>", `where to write: ${FORMATS.map((f) => `*${f}`).join(", ")} (default: DOT on stdout)`)
-    .option("--unroll <n>", "draw loops that run at most n times iteration by iteration (default 0: each loop is one node)", count, 0)
+    .option("--unroll <n>", "draw loops that run at most n times iteration by iteration (0: every loop is one node)", count, 0)
     .exitOverride()
     .showHelpAfterError("(run adc graph --help for the options)")
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
