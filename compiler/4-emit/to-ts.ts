@@ -342,6 +342,8 @@ class FunctionEmitter {
     const adjointIds: ValueId[] = [];
     for (const st of adjStmtsOf(this.a.reverse)) {
       if (st.kind === "zeros") adjointIds.push(st.target);
+      // a call adds into its targets' adjoints after they exist (`dz += scratch_f.z`): they are let
+      if (st.kind === "call") for (const t of st.targets) if (t !== null) counts.set(t, 2);
       if (st.kind !== "update" && st.kind !== "declare") continue;
       if (st.kind === "update" && st.path) continue;
       counts.set(st.target, (counts.get(st.target) ?? 0) + (st.kind === "declare" ? 2 : 1));
