@@ -303,7 +303,7 @@ describe.concurrent("adc on a project, and --watch", () => {
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
     const until = async (pattern: RegExp) => {
-      for (let i = 0; i < 200 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 500 && !pattern.test(out); i++) await new Promise((r) => setTimeout(r, 50));
       expect(out).toMatch(pattern);
     };
     try {
@@ -318,5 +318,5 @@ describe.concurrent("adc on a project, and --watch", () => {
     } finally {
       child.kill("SIGINT");
     }
-  }, 30_000);
+  }, 60_000);
 });

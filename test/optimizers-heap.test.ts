@@ -30,12 +30,20 @@ describe("a step allocates nothing", () => {
       new Momentum({ lr: exponentialDecay({ initial: 1e-3, rate: 0.999 }) }),
     ]) {
       for (let i = 0; i < 10_000; i++) opt.step(p, g); // warm up: state allocated, code optimized
-      const profiler = new v8.GCProfiler();
-      profiler.start();
-      const before = process.memoryUsage().heapUsed;
-      for (let i = 0; i < 50_000; i++) opt.step(p, g);
-      const after = process.memoryUsage().heapUsed;
-      const gcs = profiler.stop()?.statistics.length ?? 0;
+      // up to three tries: a collection V8 finishes for earlier garbage (a loaded machine, other
+      // tests in this worker) must not count; an allocation per step collects in every try
+      let gcs = 0;
+      let before = 0;
+      let after = 0;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const profiler = new v8.GCProfiler();
+        profiler.start();
+        before = process.memoryUsage().heapUsed;
+        for (let i = 0; i < 50_000; i++) opt.step(p, g);
+        after = process.memoryUsage().heapUsed;
+        gcs = profiler.stop()?.statistics.length ?? 0;
+        if (gcs === 0) break;
+      }
       // even one boxed number per step would be 0.8 MB here
       expect(gcs, opt.constructor.name).toBe(0);
       expect(after - before, opt.constructor.name).toBeLessThan(256 * 1024);

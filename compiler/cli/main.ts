@@ -149,7 +149,6 @@ function projectFiles(tsconfig: string, io: Io): string[] | undefined {
  * what the files that call into it generate). Runs until stopped (Ctrl-C).
  */
 function watch(inputs: string[], run: () => Promise<number>, io: Io): Promise<number> {
-  io.out(`adc: watching ${inputs.length} file${inputs.length === 1 ? "" : "s"} (Ctrl-C to stop)`);
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve(0);
   const again = () => {
@@ -166,6 +165,8 @@ function watch(inputs: string[], run: () => Promise<number>, io: Io): Promise<nu
       if (name && watched.has(path.join(dir, name.toString()))) again();
     }),
   );
+  // said once the folders are watched: a change made after this line is seen
+  io.out(`adc: watching ${inputs.length} file${inputs.length === 1 ? "" : "s"} (Ctrl-C to stop)`);
   return new Promise((resolve) => {
     process.once("SIGINT", () => {
       for (const w of watchers) w.close();
