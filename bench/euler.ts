@@ -34,7 +34,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as v8 from "node:v8";
 import { performance } from "node:perf_hooks";
-import { compileText } from "../compiler/index.js";
 import { euler } from "./euler-functions.js";
 import {
   eulerHand,
@@ -45,7 +44,7 @@ import {
   eulerHandRecomputeBytes,
   type EulerGradRecord,
 } from "./euler-hand.js";
-import { interleave, median, quantile } from "./harness.js";
+import { interleave, median, quantile, compileAndLoad, runtimeNote, positiveOption } from "./harness.js";
 
 // ---------------------------------------------------------------------------------------
 // 1. Generate bench/euler-functions.grad.ts with the current compiler.
@@ -64,34 +63,9 @@ interface GradModule {
 }
 
 async function generate(): Promise<GradModule> {
-  const src = path.join(__dirname, "euler-functions.ts");
-  const out = path.join(__dirname, "euler-functions.grad.ts");
-  const result = await compileText(src, fs.readFileSync(src, "utf8"));
-  if (result.diagnostics.length || result.code === undefined) {
-    for (const d of result.diagnostics) console.error(`bench/euler-functions.ts: ${JSON.stringify(d.span)}: ${d.message}`);
-    throw new Error("adc failed to compile bench/euler-functions.ts");
-  }
-  const old = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : undefined;
-  if (old !== result.code) fs.writeFileSync(out, result.code);
-  // loaded at run time (tsx compiles it); a variable path keeps `tsc` from needing the file
-  const mod = require(out) as GradModule;
+  const mod = await compileAndLoad<GradModule>("euler-functions");
   if (!mod.eulerGradStacks) throw new Error("bench/euler-functions.grad.ts does not export eulerGradStacks");
   return mod;
-}
-
-// The generated code imports "adc/runtime", which resolves (package self-reference) to the built
-// dist/runtime; warn when that build is older than runtime/ (the bench would measure stale code).
-function runtimeNote(): string {
-  let resolved: string;
-  try {
-    resolved = require.resolve("adc/runtime");
-  } catch {
-    return "adc/runtime does not resolve";
-  }
-  const built = fs.statSync(resolved.replace(/index\.js$/, "stack.js")).mtimeMs;
-  const source = fs.statSync(path.join(__dirname, "..", "runtime", "stack.ts")).mtimeMs;
-  const rel = path.relative(path.join(__dirname, ".."), resolved);
-  return built < source ? `${rel} (WARNING: older than runtime/stack.ts; run npm run build)` : rel;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -450,12 +424,7 @@ function report(w: Workload, m: Measured, mem: Memory, alloc: Record<Key, number
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const opt = (name: string, dflt: number) => {
-    const i = argv.indexOf(name);
-    const v = i >= 0 ? Number(argv[i + 1]) : dflt;
-    if (!(v > 0)) throw new Error(`${name} needs a positive number`);
-    return v;
-  };
+  const opt = (name: string, dflt: number) => positiveOption(argv, name, dflt);
   const rounds = Math.round(opt("--rounds", 61));
   const targetMs = opt("--ms", 12);
   const warmup = 5;

@@ -30,10 +30,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as v8 from "node:v8";
 import { performance } from "node:perf_hooks";
-import { compileText } from "../compiler/index.js";
 import { mlpBatchLoss, mlpLoss } from "./mlp-functions.js";
 import { mlpBatchLossHand, mlpBatchLossValueHand, mlpLossHand, mlpLossValueHand, type MLP, type MLPGradRecord } from "./mlp-hand.js";
-import { interleave, median, quantile } from "./harness.js";
+import { interleave, median, quantile, compileAndLoad, runtimeNote, positiveOption } from "./harness.js";
 
 const IN = 64;
 const HIDDEN = 128;
@@ -56,33 +55,8 @@ interface GradModule {
   mlpBatchLossGradStacks: Record<string, Stack>;
 }
 
-async function generate(): Promise<GradModule> {
-  const src = path.join(__dirname, "mlp-functions.ts");
-  const out = path.join(__dirname, "mlp-functions.grad.ts");
-  const result = await compileText(src, fs.readFileSync(src, "utf8"));
-  if (result.diagnostics.length || result.code === undefined) {
-    for (const d of result.diagnostics) console.error(`bench/mlp-functions.ts: ${JSON.stringify(d.span)}: ${d.message}`);
-    throw new Error("adc failed to compile bench/mlp-functions.ts");
-  }
-  const old = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : undefined;
-  if (old !== result.code) fs.writeFileSync(out, result.code);
-  // loaded at run time (tsx compiles it); a variable path keeps `tsc` from needing the file
-  return require(out) as GradModule;
-}
-
-// The generated code imports "adc/runtime", which resolves (package self-reference) to the built
-// dist/runtime; warn when that build is older than runtime/ (the bench would measure stale code).
-function runtimeNote(): string {
-  let resolved: string;
-  try {
-    resolved = require.resolve("adc/runtime");
-  } catch {
-    return "adc/runtime does not resolve";
-  }
-  const built = fs.statSync(resolved.replace(/index\.js$/, "stack.js")).mtimeMs;
-  const source = fs.statSync(path.join(__dirname, "..", "runtime", "stack.ts")).mtimeMs;
-  const rel = path.relative(path.join(__dirname, ".."), resolved);
-  return built < source ? `${rel} (WARNING: older than runtime/stack.ts; run npm run build)` : rel;
+function generate(): Promise<GradModule> {
+  return compileAndLoad<GradModule>("mlp-functions");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -584,12 +558,7 @@ const row = (name: string, xs: number[], fmt: (x: number) => string) =>
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const opt = (name: string, dflt: number) => {
-    const i = argv.indexOf(name);
-    const v = i >= 0 ? Number(argv[i + 1]) : dflt;
-    if (!(v > 0)) throw new Error(`${name} needs a positive number`);
-    return v;
-  };
+  const opt = (name: string, dflt: number) => positiveOption(argv, name, dflt);
   const rounds = Math.round(opt("--rounds", 41));
   const targetMs = opt("--ms", 10);
   const warmup = 5;

@@ -25,13 +25,11 @@
 // --only name,name (workloads of types.ts), --no-libs (no comparison libraries).
 
 import * as childProcess from "node:child_process";
-import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as v8 from "node:v8";
 import { performance } from "node:perf_hooks";
-import { compileText } from "../compiler/index.js";
-import { interleave, median, quantile } from "./harness.js";
+import { interleave, median, quantile, compileAndLoad, runtimeNote } from "./harness.js";
 import { checkFull, checkLibrary, checkSmall } from "./suite/check.js";
 import { WORKLOADS, type Library, type ValueAndGrad, type WorkloadName } from "./suite/types.js";
 import { makeWorkloads, type GradModule, type Workload } from "./suite/workloads.js";
@@ -47,34 +45,8 @@ const ALLOC_FLOOR = 64;
 // ---------------------------------------------------------------------------------------
 // 1. Generate bench/suite/functions.grad.ts with the current compiler.
 
-async function generate(): Promise<GradModule> {
-  const src = path.join(__dirname, "suite", "functions.ts");
-  const out = path.join(__dirname, "suite", "functions.grad.ts");
-  const result = await compileText(src, fs.readFileSync(src, "utf8"));
-  if (result.diagnostics.length || result.code === undefined) {
-    for (const d of result.diagnostics) console.error(`bench/suite/functions.ts: ${JSON.stringify(d.span)}: ${d.message}`);
-    throw new Error("adc failed to compile bench/suite/functions.ts");
-  }
-  const old = fs.existsSync(out) ? fs.readFileSync(out, "utf8") : undefined;
-  if (old !== result.code) fs.writeFileSync(out, result.code);
-  // loaded at run time (tsx compiles it); a variable path keeps `tsc` from needing the file
-  return require(out) as GradModule;
-}
-
-// The generated code imports "adc/runtime", which resolves (package self-reference) to the built
-// dist/runtime; warn when that build is older than runtime/ (the suite would measure stale code).
-function runtimeNote(): string {
-  let resolved: string;
-  try {
-    resolved = require.resolve("adc/runtime");
-  } catch {
-    return "adc/runtime does not resolve (run npm run build)";
-  }
-  const dir = path.join(__dirname, "..", "runtime");
-  const built = fs.statSync(resolved).mtimeMs;
-  const stale = fs.readdirSync(dir).filter((f) => f.endsWith(".ts") && fs.statSync(path.join(dir, f)).mtimeMs > built);
-  const rel = path.relative(path.join(__dirname, ".."), resolved);
-  return stale.length ? `${rel} (WARNING: older than runtime/${stale.join(", runtime/")}; run npm run build)` : rel;
+function generate(): Promise<GradModule> {
+  return compileAndLoad<GradModule>("suite/functions");
 }
 
 function compilerNote(): string {
