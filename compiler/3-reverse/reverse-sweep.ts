@@ -428,7 +428,10 @@ function restorableVersions(func: Func, storage: Map<ValueId, ValueId>, final: S
 /**
  * The number of iterations of `for (let i = a; i < b; i += c)` (c > 0, no break or return: the
  * test is exactly `i < b`), from values the reverse sweep has anyway (computed once per call):
- * `b > a ? Math.ceil((b - a) / c) : 0` (0 also when b is NaN, as the loop runs 0 times then).
+ * `b > a ? Math.ceil(b - a) : 0` for c = 1, `b > a ? Math.ceil((Math.ceil(b) - a) / c) : 0`
+ * otherwise (0 also when b is NaN, as the loop runs 0 times then). Only for an integer constant
+ * a and an integer c: then i takes exact integer values and the formula is exact, where a
+ * fractional step is not (`t += 0.1` from 0 to 1 runs 11 times, not ceil(1 / 0.1) = 10).
  */
 function countedTrips(region: LoopRegion, definedBy: Map<ValueId, Op>, outside: (v: ValueId) => boolean): Expr | undefined {
   if (region.cond.kind !== "value") return undefined;
@@ -437,18 +440,22 @@ function countedTrips(region: LoopRegion, definedBy: Map<ValueId, Op>, outside: 
   const counter = region.carried.find((c) => c.phi === (test.args[0] as { id: ValueId }).id);
   if (!counter) return undefined;
   const step = stepOf(counter.phi, counter.latch, definedBy, region.body);
-  if (step === undefined || step <= 0) return undefined;
-  const known = (x: Operand) => x.kind === "const" || outside(x.id);
+  if (step === undefined || step <= 0 || !Number.isInteger(step)) return undefined;
   const [init, bound] = [counter.init, test.args[1]];
-  if (!known(init) || !known(bound)) return undefined;
+  if (init.kind !== "const" || !Number.isInteger(init.value)) return undefined;
+  if (bound.kind !== "const" && !outside(bound.id)) return undefined;
   const a = operandExpr(init);
   const b = operandExpr(bound);
-  const span: Expr = a.k === "const" && a.value === 0 && a.text === undefined ? b : { k: "prim", prim: "sub", args: [b, a] };
-  const count: Expr = {
-    k: "prim",
-    prim: "ceil",
-    args: [step === 1 ? span : { k: "prim", prim: "div", args: [span, { k: "const", value: step }] }],
-  };
+  const minus = (x: Expr): Expr =>
+    init.value === 0 && a.k === "const" && a.text === undefined ? x : { k: "prim", prim: "sub", args: [x, a] };
+  const count: Expr =
+    step === 1
+      ? { k: "prim", prim: "ceil", args: [minus(b)] }
+      : {
+          k: "prim",
+          prim: "ceil",
+          args: [{ k: "prim", prim: "div", args: [minus({ k: "prim", prim: "ceil", args: [b] }), { k: "const", value: step }] }],
+        };
   return { k: "prim", prim: "select", args: [{ k: "prim", prim: "gt", args: [b, a] }, count, { k: "const", value: 0 }] };
 }
 
