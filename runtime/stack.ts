@@ -24,6 +24,10 @@ function initialSize(n: number): number {
   return n >= 1 ? Math.ceil(n) : 1;
 }
 
+function endless(): never {
+  throw new RangeError("adc runtime: a loop with an infinite bound would record values without end");
+}
+
 function underflow(kind: string): never {
   throw new Error(
     `adc runtime: ${kind}.pop() on an empty stack (the reverse sweep popped more values than the forward sweep pushed; this is a bug in adc's generated code)`,
@@ -91,6 +95,23 @@ export class F64Stack {
   /** Doubles the buffer (keeping its contents) and returns the new one. */
   grow(): Float64Array {
     const next = new Float64Array(this.data.length * 2);
+    next.set(this.data);
+    this.data = next;
+    return next;
+  }
+
+  /**
+   * Makes room for `extra` more values and returns the buffer: a loop that runs a known number
+   * of times reserves once, before it, and its pushes need no capacity check. Grows by doubling
+   * (amortised as for pushes).
+   */
+  reserve(extra: number): Float64Array {
+    const need = this.length + extra;
+    if (need <= this.data.length) return this.data;
+    if (!Number.isFinite(need)) endless();
+    let size = this.data.length * 2;
+    while (size < need) size *= 2;
+    const next = new Float64Array(size);
     next.set(this.data);
     this.data = next;
     return next;

@@ -11,7 +11,7 @@ describe("adc --explain", () => {
     const fx = listFixtures().find((f) => f.name === "lectures/add-mul-circuit")!;
     const { code } = await compileText(path.join(fx.dir, "input.ts"), fx.source, { explain: true });
     for (const line of [
-      "const dout = seed; // the output's adjoint starts at the seed: d(seed * f)/d(out) = seed",
+      "const dout = +seed; // the output's adjoint starts at the seed: d(seed * f)/d(out) = seed",
       "const dq = z * dout; // mul switches: local gradient z, times the upstream dout",
       "const dz = q * dout; // mul switches: local gradient q, times the upstream dout",
       "const dx = dq; // add distributes: local gradient 1, times the upstream dq",

@@ -117,6 +117,25 @@ describe("F64Stack", () => {
     expect(popAll(t)).toEqual(Array.from({ length: 2000 }, (_, i) => 1999 - i));
   });
 
+  it("reserve makes room for n more values at once, keeping the contents; pushes through a cursor then need no check", () => {
+    const s = new F64Stack(4);
+    s.push(1.5);
+    s.push(-2);
+    const buf = s.reserve(1000);
+    expect(buf).toBe(s.data);
+    expect(buf.length).toBeGreaterThanOrEqual(1002);
+    expect(buf.length & (buf.length - 1)).toBe(0); // grown by doubling: a power of two from 4
+    expect([buf[0], buf[1]]).toEqual([1.5, -2]);
+    let at = s.length;
+    for (let i = 0; i < 1000; i++) buf[at++] = i / 3;
+    s.commit(at);
+    expect(s.peak).toBe(1002);
+    for (let i = 999; i >= 0; i--) expect(s.pop()).toBe(i / 3);
+    expect([s.pop(), s.pop()]).toEqual([-2, 1.5]);
+    expect(s.reserve(0)).toBe(buf); // enough room: the same buffer
+    expect(() => s.reserve(Infinity)).toThrow(/infinite bound/);
+  });
+
   it("reports peak and peakBytes (1000 pushes -> 8000 bytes), not the capacity", () => {
     const s = new F64Stack();
     expect([s.peak, s.peakBytes]).toEqual([0, 0]);

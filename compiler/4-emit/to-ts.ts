@@ -284,6 +284,12 @@ class FunctionEmitter {
   private readonly hoisted = new Set<ValueId>();
   private readonly names: FunctionNames;
   private readonly counters = new Map<number, string>();
+  /** Loops whose trip count is known before they run (`n_loop1` in the reverse sweep): their stacks are reserved once. */
+  private readonly knownTrips = new Map<number, Expr>();
+  /** The loops being emitted whose stacks were reserved: their pushes need no capacity check. */
+  private readonly reserved = new Set<number>();
+  /** Loops whose trip count the forward sweep declared at the function's top level. */
+  private readonly countedBefore = new Set<number>();
   private readonly mutable = new Set<ValueId>();
   /** The tagged functions this one calls: their scratch gradient record and parameter names. */
   callees = new Map<string, { scratch: string; target: CallTarget }>();
@@ -363,7 +369,10 @@ class FunctionEmitter {
     for (const [id, how] of [...this.a.recording.trips].sort((p, q) => p[0] - q[0]))
       if (how) this.counters.set(id, this.names.namer.claim(`n_loop${id}`));
     for (const st of adjStmtsOf(this.a.reverse))
-      if (st.kind === "loop" && st.trips === "computed") this.counters.set(st.region.id, this.names.namer.claim(`n_loop${st.region.id}`));
+      if (st.kind === "loop" && st.trips === "computed") {
+        this.counters.set(st.region.id, this.names.namer.claim(`n_loop${st.region.id}`));
+        this.knownTrips.set(st.region.id, st.count!);
+      }
     this.nameRows();
     // a stacked value is pushed through a local cursor of the innermost loop around it
     for (const v of [...this.a.recording.stacked].sort((p, q) => p - q)) {
@@ -648,13 +657,31 @@ class FunctionEmitter {
     // the stacks this loop pushes on, through local cursors (kept in registers; see F64Stack)
     const cursors = [...this.cursors].filter(([, c]) => c.loop === st.id);
     const rows = this.rows.get(st.id);
-    for (const [v, c] of cursors) out.push(letDecl(c.buf, this.stackField(v, "data")));
+    // a loop that runs a known number of times pushes at most that many values on each of its
+    // stacks (one per iteration, in a branch or not): room is made once, before it, and the
+    // pushes need no capacity check (`let buf_x = stack_x.reserve(n_loop1)`)
+    const count = this.knownTrips.get(st.id);
+    const reserve = count !== undefined && cursors.length > 0 && cursors.every(([v]) => this.s.home.get(v) !== st.header);
+    let room = reserve ? this.tripCount(count, false) : undefined;
+    if (room && !ts.isIdentifier(room)) {
+      out.push(constDecl(this.counters.get(st.id)!, room));
+      room = f.createIdentifier(this.counters.get(st.id)!);
+      // at the function's top level the reverse sweep reads the same count
+      if (this.a.forward.includes(st)) this.countedBefore.add(st.id);
+    }
+    if (reserve) this.reserved.add(st.id);
+    for (const [v, c] of cursors)
+      out.push(
+        room
+          ? constDecl(c.buf, f.createCallExpression(this.stackField(v, "reserve"), undefined, [room]))
+          : letDecl(c.buf, this.stackField(v, "data")),
+      );
     if (rows) out.push(letDecl(rows.at, this.stackField(rows.columns[0], "length")));
     for (const [v, c] of cursors) if (!c.column) out.push(letDecl(c.at, this.stackField(v, "length")));
     const header = this.forward(st.header);
     const body: ts.Statement[] = [];
     if (counter) body.push(f.createExpressionStatement(f.createPostfixUnaryExpression(f.createIdentifier(counter), SK.PlusPlusToken)));
-    if (rows) {
+    if (rows && !reserve) {
       // this iteration's row: the columns grow together (they always hold as many values)
       const grow = rows.columns.map((v) =>
         assign(this.cursors.get(v)!.buf, f.createCallExpression(this.stackField(v, "grow"), undefined, [])),
@@ -665,8 +692,8 @@ class FunctionEmitter {
         f.createPropertyAccessExpression(f.createIdentifier(this.cursors.get(rows.columns[0])!.buf), "length"),
       );
       body.push(f.createIfStatement(full, grow.length === 1 ? grow[0] : f.createBlock(grow, true)));
-      body.push(constDecl(rows.row, f.createPostfixUnaryExpression(f.createIdentifier(rows.at), SK.PlusPlusToken)));
     }
+    if (rows) body.push(constDecl(rows.row, f.createPostfixUnaryExpression(f.createIdentifier(rows.at), SK.PlusPlusToken)));
     for (const c of this.carriedOf(st)) body.push(...this.pushIfStacked(c.phi));
     body.push(...this.forward(st.body));
     body.push(...this.latches(st));
@@ -731,7 +758,7 @@ class FunctionEmitter {
     return isParam && this.a.func.values[x.id].type === "number" ? f.createPrefixUnaryExpression(SK.PlusToken, e) : e;
   }
 
-  private stackField(v: ValueId, field: "data" | "length" | "grow"): ts.Expression {
+  private stackField(v: ValueId, field: "data" | "length" | "grow" | "reserve"): ts.Expression {
     return f.createPropertyAccessExpression(f.createIdentifier(this.tapes.values.get(v)!), field);
   }
 
@@ -790,10 +817,8 @@ class FunctionEmitter {
       f.createIdentifier(c.buf),
       f.createPostfixUnaryExpression(f.createIdentifier(c.at), SK.PlusPlusToken),
     );
-    return [
-      f.createIfStatement(full, grow),
-      f.createExpressionStatement(f.createBinaryExpression(slot, SK.EqualsToken, f.createIdentifier(this.name(v)))),
-    ];
+    const push = f.createExpressionStatement(f.createBinaryExpression(slot, SK.EqualsToken, f.createIdentifier(this.name(v))));
+    return this.reserved.has(c.loop) ? [push] : [f.createIfStatement(full, grow), push];
   }
 
   // -- the reverse sweep
@@ -954,8 +979,9 @@ class FunctionEmitter {
         }
         const name = this.adj(st.target);
         if (st.mode === "init") {
-          // an adjoint carried through a loop that starts from the seed parameter: `+seed` (see numeric())
-          const fromSeed = st.expr.k === "role" && this.mutable.has(st.target);
+          // the seed is a parameter, so V8 types it as anything: `+seed` tells it, or adjoints
+          // that start from it and are carried through loops stay boxed (see numeric())
+          const fromSeed = st.expr.k === "role";
           const init = fromSeed ? f.createPrefixUnaryExpression(SK.PlusToken, this.expr(st.expr, true)) : this.expr(st.expr, true);
           const decl = f.createVariableDeclaration(name, undefined, undefined, init);
           return f.createVariableStatement(
@@ -1024,8 +1050,8 @@ class FunctionEmitter {
         if (st.trips === "local") return f.createBlock([...open, loop, ...close], true);
         if (st.trips === "computed") {
           // the loop's bounds tell how often it ran: `const n_loop1 = n > 0 ? Math.ceil(n) : 0` (n itself when an integer is known)
-          const count = constDecl(counter, this.tripCount(st.count!));
-          return f.createBlock([count, ...open, loop, ...close], true);
+          const count = this.countedBefore.has(st.region.id) ? [] : [constDecl(counter, this.tripCount(st.count!))];
+          return f.createBlock([...count, ...open, loop, ...close], true);
         }
         // the trip count of this execution of the loop, recorded when it ended
         const pop = constDecl(
@@ -1044,19 +1070,19 @@ class FunctionEmitter {
   // -- expressions
 
   /** A computed trip count, written plainly: `n` for `for (let j = 0; j < n; j++)` when n is a length. */
-  private tripCount(count: Expr): ts.Expression {
+  private tripCount(count: Expr, inReverse = true): ts.Expression {
     // select(gt(b, a), ceil(span), 0): a length or a size made by adc is a whole number >= 0
     const [test, ceil] = (count as { args: Expr[] }).args;
     const span = (ceil as { args: Expr[] }).args[0];
     const [b, a] = (test as { args: Expr[] }).args;
     const whole = (e: Expr) => (e.k === "const" && Number.isInteger(e.value)) || (e.k === "val" && this.ops.get(e.id)?.prim === "length");
-    if (whole(a) && whole(b) && span.k !== "prim") return this.expr(span, true);
+    if (whole(a) && whole(b) && span.k !== "prim") return this.expr(span, inReverse);
     if (whole(a) && whole(b) && span.k === "prim" && span.prim === "sub")
       return f.createCallExpression(f.createPropertyAccessExpression(f.createIdentifier("Math"), "max"), undefined, [
         literal(0),
-        this.expr(span, true),
+        this.expr(span, inReverse),
       ]);
-    return this.expr(count, true);
+    return this.expr(count, inReverse);
   }
 
   private name(v: ValueId): string {
