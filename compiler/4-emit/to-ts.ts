@@ -829,7 +829,13 @@ class FunctionEmitter {
     let last = enclosing;
     for (const st of list) {
       const stmt =
-        st.kind === "update" ? st.stmt : st.kind === "if" || st.kind === "loop" ? st.region.stmt : st.kind === "call" ? st.op.stmt : -1;
+        st.kind === "update" || st.kind === "guard"
+          ? st.stmt
+          : st.kind === "if" || st.kind === "loop"
+            ? st.region.stmt
+            : st.kind === "call"
+              ? st.op.stmt
+              : -1;
       const nodes = this.reverseStatement(st);
       const list = Array.isArray(nodes) ? nodes : [nodes];
       if (stmt >= 0 && stmt !== last) comment(list[0], ` ${this.a.func.statements[stmt].text}`);
@@ -861,6 +867,9 @@ class FunctionEmitter {
 
   private reverseStatement(st: AdjStmt): ts.Statement | ts.Statement[] {
     switch (st.kind) {
+      case "guard":
+        // `if (!(0 >= a)) { const da = dr; … }`: the adjoint is 0 otherwise, and so is all this adds
+        return ifStatement(this.expr(st.cond, true), this.reverse(st.body, st.stmt), []);
       case "call": {
         // `scratch_f.x = 0; scratch_f.W = dW; fGradInto(a, W, scratch_f, dt3); dx += scratch_f.x;`
         // — the callee's gradient at these arguments, seeded with this call's adjoint, through a

@@ -41,7 +41,9 @@ export type AdjStmt =
    * sweep (in a local, or on a stack for a loop in a loop), or computed from the loop's bounds
    * (`for (let j = 0; j < n; j++)` runs n times when n > 0): `count`.
    */
-  | { kind: "loop"; region: LoopRegion; trips: "local" | "stack" | "computed"; count?: Expr; body: AdjStmt[] };
+  | { kind: "loop"; region: LoopRegion; trips: "local" | "stack" | "computed"; count?: Expr; body: AdjStmt[] }
+  /** `if (cond) { … }`: statements that only pass on an adjoint that is 0 unless cond (3-reverse/guard-zero-adjoints.ts). */
+  | { kind: "guard"; cond: Expr; body: AdjStmt[]; stmt: number };
 
 /** How the forward sweep records what the reverse sweep needs. */
 export interface Recording {
@@ -81,6 +83,6 @@ export function* adjStmtsOf(list: AdjStmt[]): Generator<AdjStmt> {
     if (s.kind === "if") {
       yield* adjStmtsOf(s.then);
       yield* adjStmtsOf(s.else);
-    } else if (s.kind === "loop") yield* adjStmtsOf(s.body);
+    } else if (s.kind === "loop" || s.kind === "guard") yield* adjStmtsOf(s.body);
   }
 }

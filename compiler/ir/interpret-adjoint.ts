@@ -145,6 +145,8 @@ export function interpretAdjoint(a: Adjoint, args: number[], seed = 1): Gradient
       } else if (s.kind === "update") {
         const v = evalExpr(s.expr, values, adjoints, seed, records);
         adjoints.set(s.target, s.mode === "add" ? mustGet(adjoints, s.target, "adjoint") + v : v);
+      } else if (s.kind === "guard") {
+        if (evalExpr(s.cond, values, adjoints, seed, records) !== 0) reverse(s.body);
       } else if (s.kind === "if") {
         const taken = s.decision === "stack" ? pop(bits, s.region.id, "bits") : evalExpr(s.decision, values, adjoints, seed, records) !== 0;
         reverse(taken ? s.then : s.else);

@@ -137,6 +137,10 @@ export function printAdjoint(a: Adjoint): string {
         lines.push(`${indent}} else {`);
         reverse(s.else, indent + "  ");
         lines.push(`${indent}}`);
+      } else if (s.kind === "guard") {
+        lines.push(`${indent}only if ${printExpr(s.cond, names)} {`);
+        reverse(s.body, indent + "  ");
+        lines.push(`${indent}}`);
       } else {
         lines.push(`${indent}loop${s.region.id} backwards {`);
         reverse(s.body, indent + "  ");
