@@ -13,6 +13,7 @@ import { adjStmtsOf } from "../ir/adjoint.js";
 import type { Expr } from "../ir/expr.js";
 import type { CallTarget } from "../1-frontend/find-derivatives.js";
 import { storageOf } from "../ir/storage.js";
+import { planFusion, type Fusion } from "../3-reverse/fuse-sum-loops.js";
 import { structure, type Structure } from "../ir/structure.js";
 import {
   constant,
@@ -288,6 +289,12 @@ class FunctionEmitter {
   private readonly knownTrips = new Map<number, Expr>();
   /** The loops being emitted whose stacks were reserved: their pushes need no capacity check. */
   private readonly reserved = new Set<number>();
+  /** Loops whose reverse runs inside them, iteration by iteration (3-reverse/fuse-sum-loops.ts). */
+  private readonly fusion = new Map<number, Fusion>();
+  /** The gradient record's views (`const dW = grad.W`), until placed: before the first fused loop, or at the reverse sweep. */
+  private views: ts.Statement[] = [];
+  /** Values emitted statements must not declare again (the forward sweep has them in scope). */
+  private inScope = new Set<ValueId>();
   /** Loops whose trip count the forward sweep declared at the function's top level. */
   private readonly countedBefore = new Set<number>();
   private readonly mutable = new Set<ValueId>();
@@ -485,16 +492,18 @@ class FunctionEmitter {
 
   emit(): ts.FunctionDeclaration {
     const { func, gradients } = this.a;
+    const plan = planFusion(this.a, this.s, this.a.forward, this.a.reverse);
+    for (const [id, x] of plan.fused) this.fusion.set(id, x);
     const top: ts.Statement[] = [];
     for (const v of [...this.hoisted].sort((p, q) => p - q)) top.push(letDecl(this.name(v), zeroOf(this.a.func.values[v].type)));
     for (const [id, how] of this.a.recording.trips)
-      if (how === "local") top.push(letDecl(this.counters.get(id)!, f.createNumericLiteral(0)));
-    const forward = [...top, ...this.forward(this.a.forward)];
+      if (how === "local" && !this.fusion.has(id)) top.push(letDecl(this.counters.get(id)!, f.createNumericLiteral(0)));
     // the gradient record's arrays and records are added into where they are (`dW[i][j] += …`)
-    const views = gradients
+    this.views = gradients
       .filter((g) => g.adjoint !== null && g.param.shape.kind !== "number")
       .map((g) => constDecl(this.adj(g.param.value), f.createPropertyAccessExpression(f.createIdentifier(this.names.grad), g.param.name)));
-    const reverse = [...views, ...this.reverse(this.a.reverse)];
+    const forward = [...top, ...this.forward(this.a.forward)];
+    const reverse = [...this.takeViews(), ...this.reverse(plan.rest)];
     const accumulate = gradients
       .filter((g) => g.adjoint !== null && g.param.shape.kind === "number")
       .map((g) =>
@@ -525,6 +534,12 @@ class FunctionEmitter {
       f.createBlock([...forward, ...reverse, ...accumulate, ret], true),
     );
     return doc(decl, `Value of ${func.name}; adds d(seed * ${func.name})/d(${gradients.map((g) => g.param.name).join(", ")}) into grad.`);
+  }
+
+  private takeViews(): ts.Statement[] {
+    const views = this.views;
+    this.views = [];
+    return views;
   }
 
   // -- which temporaries are written inline, which values are declared up front
@@ -644,6 +659,17 @@ class FunctionEmitter {
 
   private loop(st: LoopRegion): ts.Statement[] {
     const out: ts.Statement[] = [];
+    // a sum whose adjoint is known before it: that adjoint first, then each iteration's reverse inside it
+    const fusion = this.fusion.get(st.id);
+    if (fusion) {
+      // a value computed again that the forward sweep already has in scope is not declared twice
+      const early = fusion.early.filter(
+        (x) => !(x.kind === "recompute" && !this.inlined.has(x.value) && !this.namedRows.get(x.value)?.view),
+      );
+      this.inScope = new Set(early.flatMap((x) => (x.kind === "recompute" && !this.inlined.has(x.value) ? [x.value] : [])));
+      out.push(...this.takeViews(), ...this.reverse(early));
+      this.inScope = new Set();
+    }
     for (const c of this.carriedOf(st)) {
       const init = this.numeric(c.init);
       // a copy of another variable gets its type written out: TypeScript would infer it from a
@@ -651,17 +677,18 @@ class FunctionEmitter {
       const type = ts.isIdentifier(init) ? typeNode(this.a.func.values[c.phi].type) : undefined;
       out.push(this.hoisted.has(c.result) ? assign(this.name(c.phi), init) : letDecl(this.name(c.phi), init, type));
     }
-    const counter = this.a.recording.trips.has(st.id) ? this.counters.get(st.id) : undefined;
-    const trips = this.tapes.trips.get(st.id);
+    const counter = this.a.recording.trips.has(st.id) && !fusion ? this.counters.get(st.id) : undefined;
+    const trips = fusion ? undefined : this.tapes.trips.get(st.id);
     if (trips) out.push(letDecl(counter!, f.createNumericLiteral(0)));
-    // the stacks this loop pushes on, through local cursors (kept in registers; see F64Stack)
-    const cursors = [...this.cursors].filter(([, c]) => c.loop === st.id);
-    const rows = this.rows.get(st.id);
+    // the stacks this loop pushes on, through local cursors (kept in registers; see F64Stack); a
+    // loop reversed iteration by iteration reads the values of its body where they are
+    const cursors = [...this.cursors].filter(([, c]) => c.loop === st.id && !(fusion && c.column));
+    const rows = fusion ? undefined : this.rows.get(st.id);
     // a loop that runs a known number of times pushes at most that many values on each of its
     // stacks (one per iteration, in a branch or not): room is made once, before it, and the
     // pushes need no capacity check (`let buf_x = stack_x.reserve(n_loop1)`)
     const count = this.knownTrips.get(st.id);
-    const reserve = count !== undefined && cursors.length > 0 && cursors.every(([v]) => this.s.home.get(v) !== st.header);
+    const reserve = !fusion && count !== undefined && cursors.length > 0 && cursors.every(([v]) => this.s.home.get(v) !== st.header);
     let room = reserve ? this.tripCount(count, false) : undefined;
     if (room && !ts.isIdentifier(room)) {
       out.push(constDecl(this.counters.get(st.id)!, room));
@@ -695,7 +722,15 @@ class FunctionEmitter {
     }
     if (rows) body.push(constDecl(rows.row, f.createPostfixUnaryExpression(f.createIdentifier(rows.at), SK.PlusPlusToken)));
     for (const c of this.carriedOf(st)) body.push(...this.pushIfStacked(c.phi));
-    body.push(...this.forward(st.body));
+    if (fusion) {
+      // sums inside it are planned the same way, against the reverse of its body
+      const inner = planFusion(this.a, this.s, st.body, fusion.reverse.body);
+      for (const [id, x] of inner.fused) this.fusion.set(id, x);
+      body.push(...this.forward(st.body));
+      const back = f.createBlock(this.reverse(inner.rest, st.stmt), true);
+      comment(back, " this iteration, reversed");
+      body.push(back);
+    } else body.push(...this.forward(st.body));
     body.push(...this.latches(st));
     const cond = this.operand(st.cond);
     if (header.length === 0) out.push(f.createWhileStatement(cond, f.createBlock(body, true)));
@@ -707,6 +742,8 @@ class FunctionEmitter {
     if (trips) out.push(call(trips, "push", [f.createIdentifier(counter!)]));
     for (const c of this.carriedOf(st)) out.push(...this.pushIfStacked(c.result));
     for (const c of st.carried) out.push(...this.snapshot(c.result));
+    if (fusion)
+      firstComment(out[0], " the loop below only adds to a sum whose adjoint is known here: each iteration is reversed as it ends");
     return out;
   }
 
@@ -793,7 +830,7 @@ class FunctionEmitter {
   private pushIfStacked(v: ValueId): ts.Statement[] {
     const stack = this.tapes.values.get(v);
     const c = this.cursors.get(v);
-    if (!stack || !c) return [];
+    if (!stack || !c || (c.column && this.fusion.has(c.loop))) return [];
     if (c.column) {
       // `buf_x[row] = x;`
       const row = this.rows.get(c.loop)!.row;
@@ -925,6 +962,7 @@ class FunctionEmitter {
       case "pop": {
         // `const x = buf_x[--at_x];`, or `buf_x[row]` for a value recorded in every iteration
         const c = this.cursors.get(st.value)!;
+        if (c.column && this.fusion.has(c.loop)) return []; // reversed inside its iteration: the value is there
         if (c.column)
           return constDecl(
             this.name(st.value),
@@ -944,7 +982,7 @@ class FunctionEmitter {
         const row = this.namedRows.get(st.value);
         if (row) {
           const out: ts.Statement[] = [];
-          if (row.value) out.push(constDecl(row.value, this.opExpr(this.ops.get(st.value)!, true)));
+          if (row.value && !this.inScope.has(st.value)) out.push(constDecl(row.value, this.opExpr(this.ops.get(st.value)!, true)));
           if (row.view) {
             const op = this.ops.get(st.value)!;
             const container = this.view((op.args[0] as { id: ValueId }).id);
@@ -961,6 +999,7 @@ class FunctionEmitter {
       }
       case "induction": {
         // `const i = k` (or `init + k * step`): the counter of the iteration k being reversed
+        if (this.fusion.has(st.loop)) return []; // reversed inside its iteration: i is there
         const k = f.createIdentifier(this.loopIndex.get(st.loop)!);
         const size = Math.abs(st.step);
         const term = size === 1 ? k : f.createBinaryExpression(k, SK.AsteriskToken, literal(size));
@@ -1404,6 +1443,12 @@ function hasComments(node: ts.Node): boolean {
 
 function comment<T extends ts.Node>(node: T, text: string): T {
   return ts.addSyntheticLeadingComment(node, SK.SingleLineCommentTrivia, text, true);
+}
+
+/** A comment before the ones the node has. */
+function firstComment(node: ts.Node, text: string): void {
+  const rest = ts.getSyntheticLeadingComments(node) ?? [];
+  ts.setSyntheticLeadingComments(node, [{ kind: SK.SingleLineCommentTrivia, text, hasTrailingNewLine: true, pos: -1, end: -1 }, ...rest]);
 }
 
 function doc<T extends ts.Node>(node: T, text: string): T {
