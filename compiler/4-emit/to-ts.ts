@@ -293,6 +293,12 @@ class FunctionEmitter {
   private readonly fusion = new Map<number, Fusion>();
   /** The gradient record's views (`const dW = grad.W`), until placed: before the first fused loop, or at the reverse sweep. */
   private views: ts.Statement[] = [];
+  /** Per fused loop (and ROOT for the function), the reverse statements left after planning its body. */
+  private readonly fusedRest = new Map<number, AdjStmt[]>();
+  /** Values stacked for a fused loop that its reverse reads where they are (declared up front when in a branch). */
+  private readonly live = new Set<ValueId>();
+  /** Ifs in fused loops whose decision the reverse reads from the condition itself, not from a bit stack. */
+  private readonly liveBits = new Set<number>();
   /** Values emitted statements must not declare again (the forward sweep has them in scope). */
   private inScope = new Set<ValueId>();
   /** Loops whose trip count the forward sweep declared at the function's top level. */
@@ -322,6 +328,7 @@ class FunctionEmitter {
     const forwardFunc = { ...this.a.func, body: this.a.forward };
     this.s = structure(forwardFunc);
     for (const op of opsOf(this.a.func.body)) this.ops.set(op.result, op);
+    this.planFusion(this.a.forward, this.a.reverse);
     this.chooseInlined();
     this.chooseHoisted();
     // values with a name in the output: kept consts, phis, carried variables (results share them)
@@ -383,6 +390,7 @@ class FunctionEmitter {
     this.nameRows();
     // a stacked value is pushed through a local cursor of the innermost loop around it
     for (const v of [...this.a.recording.stacked].sort((p, q) => p - q)) {
+      if (this.live.has(v)) continue;
       let b: Block | undefined = this.s.home.get(v);
       while (b && this.s.region.get(b)?.kind !== "loop") b = this.s.parent.get(b);
       const loop = b && this.s.region.get(b);
@@ -458,6 +466,7 @@ class FunctionEmitter {
       t.reused.set(st.target, entry);
     }
     for (const v of [...this.a.recording.stacked].sort((x, y) => x - y)) {
+      if (this.live.has(v)) continue;
       const name = namer.claim(`stack_${this.name(v)}`);
       t.values.set(v, name);
       t.all.push({ name, kind: "F64Stack" });
@@ -468,12 +477,13 @@ class FunctionEmitter {
       t.all.push({ name, kind: "F64Stack" });
     }
     for (const id of [...this.a.recording.bits].sort((x, y) => x - y)) {
+      if (this.liveBits.has(id)) continue;
       const name = namer.claim(`bits_if${id}`);
       t.bits.set(id, name);
       t.all.push({ name, kind: "BitStack" });
     }
     for (const [id, how] of [...this.a.recording.trips].sort((x, y) => x[0] - y[0])) {
-      if (how !== "stack") continue;
+      if (how !== "stack" || this.fusion.has(id)) continue;
       const name = namer.claim(`trips_loop${id}`);
       t.trips.set(id, name);
       t.all.push({ name, kind: "U32Stack" });
@@ -492,8 +502,6 @@ class FunctionEmitter {
 
   emit(): ts.FunctionDeclaration {
     const { func, gradients } = this.a;
-    const plan = planFusion(this.a, this.s, this.a.forward, this.a.reverse);
-    for (const [id, x] of plan.fused) this.fusion.set(id, x);
     const top: ts.Statement[] = [];
     for (const v of [...this.hoisted].sort((p, q) => p - q)) top.push(letDecl(this.name(v), zeroOf(this.a.func.values[v].type)));
     for (const [id, how] of this.a.recording.trips)
@@ -503,7 +511,7 @@ class FunctionEmitter {
       .filter((g) => g.adjoint !== null && g.param.shape.kind !== "number")
       .map((g) => constDecl(this.adj(g.param.value), f.createPropertyAccessExpression(f.createIdentifier(this.names.grad), g.param.name)));
     const forward = [...top, ...this.forward(this.a.forward)];
-    const reverse = [...this.takeViews(), ...this.reverse(plan.rest)];
+    const reverse = [...this.takeViews(), ...this.reverse(this.fusedRest.get(ROOT)!)];
     const accumulate = gradients
       .filter((g) => g.adjoint !== null && g.param.shape.kind === "number")
       .map((g) =>
@@ -534,6 +542,39 @@ class FunctionEmitter {
       f.createBlock([...forward, ...reverse, ...accumulate, ret], true),
     );
     return doc(decl, `Value of ${func.name}; adds d(seed * ${func.name})/d(${gradients.map((g) => g.param.name).join(", ")}) into grad.`);
+  }
+
+  /**
+   * Which loops are reversed iteration by iteration (3-reverse/fuse-sum-loops.ts), in `block`
+   * and in the bodies of those loops, against the reverse list of each. What such a loop's
+   * forward would push for its own reverse is read where it is: a value of its body by its name,
+   * a value of a branch in it from a variable declared up front, a branch's decision from its
+   * condition when that is a value of the body.
+   */
+  private planFusion(block: Block, list: AdjStmt[], id = ROOT): void {
+    const plan = planFusion(this.a, this.s, block, list);
+    this.fusedRest.set(id, plan.rest);
+    for (const [loop, x] of plan.fused) {
+      this.fusion.set(loop, x);
+      // the forward sweep's own loop (its blocks are the ones this.s knows)
+      const region = [...regions(this.a.forward)].find((r) => r.kind === "loop" && r.id === loop) as LoopRegion;
+      this.planFusion(region.body, x.reverse.body, loop);
+    }
+    if (id !== ROOT) return;
+    const innermost = (b: Block | undefined): LoopRegion | undefined => {
+      while (b && this.s.region.get(b)?.kind !== "loop") b = this.s.parent.get(b);
+      return b && (this.s.region.get(b) as LoopRegion);
+    };
+    for (const v of this.a.recording.stacked) {
+      const loop = innermost(this.s.home.get(v));
+      if (loop && this.fusion.has(loop.id)) this.live.add(v);
+    }
+    for (const r of regions(this.a.forward)) {
+      if (r.kind !== "if" || !this.a.recording.bits.has(r.id)) continue;
+      const loop = innermost(r.then);
+      if (loop && this.fusion.has(loop.id) && (r.cond.kind === "const" || this.s.home.get(r.cond.id) === loop.body))
+        this.liveBits.add(r.id);
+    }
   }
 
   private takeViews(): ts.Statement[] {
@@ -614,8 +655,11 @@ class FunctionEmitter {
   /** Values the reverse sweep reads that the forward sweep defines inside an if branch: declared at the top, so they stay in scope. */
   private chooseHoisted(): void {
     for (const v of this.a.record) {
-      if (this.a.recording.stacked.has(v) || this.storage.has(v)) continue;
+      if (this.storage.has(v)) continue;
       const home = this.s.home.get(v);
+      // a value of a branch in a loop reversed iteration by iteration: read after the branch
+      const stackedHere = this.live.has(v) && this.s.region.get(home!)?.kind === "loop";
+      if (this.a.recording.stacked.has(v) && (!this.live.has(v) || stackedHere)) continue;
       if (home && home !== this.a.forward) this.hoisted.add(v);
     }
   }
@@ -682,7 +726,7 @@ class FunctionEmitter {
     if (trips) out.push(letDecl(counter!, f.createNumericLiteral(0)));
     // the stacks this loop pushes on, through local cursors (kept in registers; see F64Stack); a
     // loop reversed iteration by iteration reads the values of its body where they are
-    const cursors = [...this.cursors].filter(([, c]) => c.loop === st.id && !(fusion && c.column));
+    const cursors = [...this.cursors].filter(([, c]) => c.loop === st.id);
     const rows = fusion ? undefined : this.rows.get(st.id);
     // a loop that runs a known number of times pushes at most that many values on each of its
     // stacks (one per iteration, in a branch or not): room is made once, before it, and the
@@ -724,10 +768,8 @@ class FunctionEmitter {
     for (const c of this.carriedOf(st)) body.push(...this.pushIfStacked(c.phi));
     if (fusion) {
       // sums inside it are planned the same way, against the reverse of its body
-      const inner = planFusion(this.a, this.s, st.body, fusion.reverse.body);
-      for (const [id, x] of inner.fused) this.fusion.set(id, x);
       body.push(...this.forward(st.body));
-      const back = f.createBlock(this.reverse(inner.rest, st.stmt), true);
+      const back = f.createBlock(this.reverse(this.fusedRest.get(st.id)!, st.stmt), true);
       comment(back, " this iteration, reversed");
       body.push(back);
     } else body.push(...this.forward(st.body));
@@ -830,7 +872,7 @@ class FunctionEmitter {
   private pushIfStacked(v: ValueId): ts.Statement[] {
     const stack = this.tapes.values.get(v);
     const c = this.cursors.get(v);
-    if (!stack || !c || (c.column && this.fusion.has(c.loop))) return [];
+    if (!stack || !c) return [];
     if (c.column) {
       // `buf_x[row] = x;`
       const row = this.rows.get(c.loop)!.row;
@@ -961,8 +1003,8 @@ class FunctionEmitter {
       }
       case "pop": {
         // `const x = buf_x[--at_x];`, or `buf_x[row]` for a value recorded in every iteration
+        if (this.live.has(st.value)) return []; // reversed inside its iteration: the value is there
         const c = this.cursors.get(st.value)!;
-        if (c.column && this.fusion.has(c.loop)) return []; // reversed inside its iteration: the value is there
         if (c.column)
           return constDecl(
             this.name(st.value),
@@ -1046,8 +1088,10 @@ class FunctionEmitter {
         );
       }
       case "if": {
-        const cond =
-          st.decision === "stack"
+        // in a loop reversed iteration by iteration, the condition is still there
+        const cond = this.liveBits.has(st.region.id)
+          ? this.expr(operandExpr(st.region.cond), true)
+          : st.decision === "stack"
             ? f.createCallExpression(
                 f.createPropertyAccessExpression(f.createIdentifier(this.tapes.bits.get(st.region.id)!), "pop"),
                 undefined,
@@ -1325,6 +1369,9 @@ function* regions(b: Block): Generator<Extract<Block[number], { kind: "if" | "lo
     else (yield* regions(st.header), yield* regions(st.body));
   }
 }
+
+/** The function body's key in fusedRest (loop ids are positive). */
+const ROOT = -1;
 
 const BINARY_TOKENS = {
   "+": SK.PlusToken,
