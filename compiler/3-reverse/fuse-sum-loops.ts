@@ -75,9 +75,12 @@ function accumulation(x: Operand, phi: ValueId, block: Block, uses: Map<ValueId,
   const isPhi = (o: Operand) => o.kind === "value" && o.id === phi;
   for (const st of block) {
     if (st.kind === "op" && st.result === x.id) {
+      // (phi + t) + u, phi - t, t + phi: the other operand must not read phi (the count of reads checks it)
       const [a, b] = st.args;
-      const adds = (st.prim === "add" && (isPhi(a) || isPhi(b))) || (st.prim === "sub" && isPhi(a));
-      return adds && !(isPhi(a) && isPhi(b)) ? 1 : -1;
+      if (st.prim === "sub") return accumulation(a, phi, block, uses);
+      if (st.prim !== "add") return -1;
+      const left = accumulation(a, phi, block, uses);
+      return left >= 0 ? left : accumulation(b, phi, block, uses);
     }
     if (st.kind === "if") {
       const p = st.phis.find((q) => q.result === x.id);
@@ -150,22 +153,31 @@ function earlyStatements(
       continue;
     }
     const w = [...adjStmtsOf([x])].flatMap(writes);
-    if (w.some((id) => addsInto.has(id))) {
-      if (x.kind !== "declare") return undefined; // first written by something that must stay after the loop
-      early.add(x);
-    }
-    if (!w.some((id) => need.has(id))) continue;
+    if (!w.some((id) => need.has(id) || addsInto.has(id))) continue;
     if (x.kind === "declare") {
       early.add(x);
       continue;
     }
-    if (x.kind !== "update" || x.path) return undefined;
-    early.add(x);
-    for (const id of reads(x)) need.add(id);
-    if (![...walk(x.expr)].every((n) => n.k !== "val" || availableBefore(s, n.id, block, loop))) return undefined;
+    // a plain update of values there before the loop moves (adding into a sum is done in any order)
+    const movable =
+      x.kind === "update" && !x.path && [...walk(x.expr)].every((n) => n.k !== "val" || availableBefore(s, n.id, block, loop));
+    if (movable) {
+      early.add(x);
+      for (const id of reads(x)) need.add(id);
+      continue;
+    }
+    // what stays may add into what the loop adds into too, but not declare it or compute what it reads
+    const declares = [...adjStmtsOf([x])].some((y) => y.kind === "declare" || (y.kind === "update" && y.mode !== "add"));
+    if (w.some((id) => need.has(id)) || declares) return undefined;
   }
-  // an adjoint it reads must not be written by what stays ahead (it would change after the loop used it)
-  for (const x of before) if (!early.has(x) && [...adjStmtsOf([x])].flatMap(writes).some((id) => need.has(id))) return undefined;
+  for (const x of before) {
+    if (early.has(x)) continue;
+    const stmts = [...adjStmtsOf([x])];
+    // an adjoint it reads must not be written by what stays ahead (it would change after the loop used it)
+    if (stmts.flatMap(writes).some((id) => need.has(id))) return undefined;
+    // and what it adds into is complete only after it: nothing ahead may read it
+    if (stmts.flatMap(reads).some((id) => addsInto.has(id))) return undefined;
+  }
   // the values its reverse reads that come from outside it must be there before it (what it
   // pops or computes again is there; what it computes again from, must be)
   const remade = new Set(body.flatMap((x) => (x.kind === "recompute" || x.kind === "pop" || x.kind === "induction" ? [x.value] : [])));
