@@ -299,6 +299,10 @@ class FunctionEmitter {
   private readonly live = new Set<ValueId>();
   /** Ifs in fused loops whose decision the reverse reads from the condition itself, not from a bit stack. */
   private readonly liveBits = new Set<number>();
+  /** The fused loops whose iteration's reverse is being emitted (innermost last). */
+  private readonly reversingIn: LoopRegion[] = [];
+  /** The operations the forward sweep emits (by result). */
+  private readonly forwardOps = new Set<ValueId>();
   /** Values emitted statements must not declare again (the forward sweep has them in scope). */
   private inScope = new Set<ValueId>();
   /** Loops whose trip count the forward sweep declared at the function's top level. */
@@ -328,6 +332,7 @@ class FunctionEmitter {
     const forwardFunc = { ...this.a.func, body: this.a.forward };
     this.s = structure(forwardFunc);
     for (const op of opsOf(this.a.func.body)) this.ops.set(op.result, op);
+    for (const op of opsOf(this.a.forward)) if (op.prim !== "store") this.forwardOps.add(op.result);
     this.planFusion(this.a.forward, this.a.reverse);
     this.chooseInlined();
     this.chooseHoisted();
@@ -577,6 +582,15 @@ class FunctionEmitter {
     }
   }
 
+  /** Inside the reverse of a fused loop's iteration: is v declared by the forward sweep in a block around it? */
+  private declaredAround(v: ValueId): boolean {
+    const loop = this.reversingIn[this.reversingIn.length - 1];
+    if (!loop || this.inlined.has(v) || !this.forwardOps.has(v)) return false;
+    const home = this.s.home.get(v);
+    for (let b: Block | undefined = loop.body; b; b = this.s.parent.get(b)) if (b === home) return true;
+    return false;
+  }
+
   private takeViews(): ts.Statement[] {
     const views = this.views;
     this.views = [];
@@ -769,7 +783,9 @@ class FunctionEmitter {
     if (fusion) {
       // sums inside it are planned the same way, against the reverse of its body
       body.push(...this.forward(st.body));
+      this.reversingIn.push(st);
       const back = f.createBlock(this.reverse(this.fusedRest.get(st.id)!, st.stmt), true);
+      this.reversingIn.pop();
       comment(back, " this iteration, reversed");
       body.push(back);
     } else body.push(...this.forward(st.body));
@@ -1022,9 +1038,10 @@ class FunctionEmitter {
         // a row or field (`layer.first.W[i]`) is written where it is read, not named, unless it
         // was taken out of a loop (`const W_i = W[i]; const dW_i = dW[i];`)
         const row = this.namedRows.get(st.value);
+        const there = this.inScope.has(st.value) || this.declaredAround(st.value);
         if (row) {
           const out: ts.Statement[] = [];
-          if (row.value && !this.inScope.has(st.value)) out.push(constDecl(row.value, this.opExpr(this.ops.get(st.value)!, true)));
+          if (row.value && !there) out.push(constDecl(row.value, this.opExpr(this.ops.get(st.value)!, true)));
           if (row.view) {
             const op = this.ops.get(st.value)!;
             const container = this.view((op.args[0] as { id: ValueId }).id);
@@ -1036,7 +1053,7 @@ class FunctionEmitter {
           }
           return out;
         }
-        if (this.a.func.values[st.value].type === "object") return [];
+        if (this.a.func.values[st.value].type === "object" || there) return [];
         return constDecl(this.name(st.value), this.opExpr(this.ops.get(st.value)!, true));
       }
       case "induction": {
