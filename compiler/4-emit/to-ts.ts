@@ -10,7 +10,7 @@ import * as path from "node:path";
 import * as ts from "typescript";
 import type { AdjStmt, Adjoint } from "../ir/adjoint.js";
 import { adjStmtsOf } from "../ir/adjoint.js";
-import type { Expr } from "../ir/expr.js";
+import { walk, type Expr } from "../ir/expr.js";
 import type { CallTarget } from "../1-frontend/find-derivatives.js";
 import { storageOf } from "../ir/storage.js";
 import { planFusion, type Fusion } from "../3-reverse/fuse-sum-loops.js";
@@ -301,6 +301,10 @@ class FunctionEmitter {
   private readonly liveBits = new Set<number>();
   /** The fused loops whose iteration's reverse is being emitted (innermost last). */
   private readonly reversingIn: LoopRegion[] = [];
+  /** Updates `dA[i] += e` added up in a local over their loop instead (see promote()), to its name. */
+  private readonly promoted = new Map<AdjStmt, string>();
+  /** Values computed again only for values the forward sweep has in scope (fused loops): not emitted. */
+  private readonly skipped = new Set<ValueId>();
   /** The operations the forward sweep emits (by result). */
   private readonly forwardOps = new Set<ValueId>();
   /** Values emitted statements must not declare again (the forward sweep has them in scope). */
@@ -582,6 +586,104 @@ class FunctionEmitter {
     }
   }
 
+  /**
+   * `dA[i] += e` in a loop that does not change i, where nothing else in the loop touches A's
+   * adjoint: added up in a local over the loop and stored once after it, as the forward sweep
+   * does for accumulators (`let dbias_f = 0; … dbias_f += da; … dbias[f] += dbias_f`).
+   */
+  private promote(loopId: number, body: AdjStmt[]): { before: ts.Statement[]; after: ts.Statement[] } {
+    const direct: AdjStmt[] = [];
+    const visit = (list: AdjStmt[]) => {
+      for (const x of list) {
+        direct.push(x);
+        if (x.kind === "if") (visit(x.then), visit(x.else));
+        else if (x.kind === "guard") visit(x.body);
+      }
+    };
+    visit(body);
+    const groups = new Map<ValueId, Extract<AdjStmt, { kind: "update" }>[]>();
+    for (const x of direct) {
+      if (x.kind !== "update" || x.mode !== "add" || x.path?.length !== 1 || !("index" in x.path[0])) continue;
+      if (!this.invariantIn(x.path[0].index, loopId)) continue;
+      groups.set(x.target, [...(groups.get(x.target) ?? []), x]);
+    }
+    const before: ts.Statement[] = [];
+    const after: ts.Statement[] = [];
+    const all = [...adjStmtsOf(body)];
+    for (const [target, updates] of groups) {
+      const index = (updates[0].path![0] as { index: Expr }).index;
+      if (!updates.every((u) => JSON.stringify((u.path![0] as { index: Expr }).index) === JSON.stringify(index))) continue;
+      // nothing else in the loop reads or writes any part of the same array's adjoint
+      const root = this.rootOf(target);
+      const touches = (x: AdjStmt) =>
+        (x.kind === "update" && !updates.includes(x) && this.rootOf(x.target) === root) ||
+        ((x.kind === "declare" || x.kind === "zeros") && this.rootOf(x.target) === root) ||
+        (x.kind === "call" && x.targets.some((t) => t !== null && this.rootOf(t) === root)) ||
+        exprsRead(x).some((e) => [...walk(e)].some((n) => (n.k === "adj" || n.k === "adjAt") && this.rootOf(n.id) === root));
+      if (all.some(touches)) continue;
+      const indexText = index.k === "val" && this.names.value.has(index.id) ? this.name(index.id) : "i";
+      const name = this.names.namer.claim(`${this.viewName(target)}_${indexText}`);
+      before.push(letDecl(name, f.createNumericLiteral(0)));
+      const slot = f.createElementAccessExpression(this.view(target), this.expr(index, true));
+      after.push(f.createExpressionStatement(f.createBinaryExpression(slot, SK.PlusEqualsToken, f.createIdentifier(name))));
+      for (const u of updates) this.promoted.set(u, name);
+    }
+    return { before, after };
+  }
+
+  /** The array or record whose adjoint a value's adjoint is part of (a row `W_i` is part of W's). */
+  private rootOf(v: ValueId): ValueId {
+    const op = this.ops.get(v);
+    if (op && (op.prim === "index" || op.prim === "field") && op.args[0].kind === "value") return this.rootOf(op.args[0].id);
+    return this.storage.get(v) ?? v;
+  }
+
+  /** `dbias` for bias's adjoint, `dK_f` for a named row's. */
+  private viewName(v: ValueId): string {
+    const view = this.view(v);
+    return ts.isIdentifier(view) ? view.text : "acc";
+  }
+
+  /** Whether an expression has the same value in every iteration of the loop: values from outside it, no adjoints. */
+  private invariantIn(e: Expr, loopId: number): boolean {
+    return [...walk(e)].every((n) => {
+      if (n.k === "adj" || n.k === "adjAt" || n.k === "role") return false;
+      if (n.k !== "val") return true;
+      const home = this.s.home.get(n.id);
+      if (!home) return false;
+      for (let b: Block | undefined = home; b; b = this.s.parent.get(b))
+        if (this.s.region.get(b)?.id === loopId && this.s.region.get(b)?.kind === "loop") return false;
+      return true;
+    });
+  }
+
+  /**
+   * In the reverse of a fused loop's iteration: the numbers computed again that nothing reads,
+   * because what read them (`a = t5 + t7`) is in scope from the forward sweep and not computed again.
+   */
+  private unusedRecomputes(list: AdjStmt[]): ValueId[] {
+    const stmts = [...adjStmtsOf(list)];
+    const needed = new Set<ValueId>();
+    const need = (e: Expr) => [...walk(e)].forEach((n) => n.k === "val" && needed.add(n.id));
+    for (const x of stmts) {
+      if (x.kind === "recompute") continue;
+      exprsRead(x).forEach(need);
+      if (x.kind === "call") x.op.args.forEach((o) => o.kind === "value" && needed.add(o.id));
+      if (x.kind === "if" && x.decision === "stack") need(operandExpr(x.region.cond));
+    }
+    const recomputes = stmts.filter((x): x is Extract<AdjStmt, { kind: "recompute" }> => x.kind === "recompute");
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const r of recomputes) {
+        const op = this.ops.get(r.value)!;
+        const object = this.a.func.values[r.value].type === "object";
+        if (!object && (!needed.has(r.value) || this.declaredAround(r.value))) continue;
+        for (const o of op.args) if (o.kind === "value" && !needed.has(o.id)) (needed.add(o.id), (changed = true));
+      }
+    }
+    return recomputes.map((r) => r.value).filter((v) => this.a.func.values[v].type !== "object" && !needed.has(v));
+  }
+
   /** Inside the reverse of a fused loop's iteration: is v declared by the forward sweep in a block around it? */
   private declaredAround(v: ValueId): boolean {
     const loop = this.reversingIn[this.reversingIn.length - 1];
@@ -780,11 +882,14 @@ class FunctionEmitter {
     }
     if (rows) body.push(constDecl(rows.row, f.createPostfixUnaryExpression(f.createIdentifier(rows.at), SK.PlusPlusToken)));
     for (const c of this.carriedOf(st)) body.push(...this.pushIfStacked(c.phi));
+    const promoted = fusion ? this.promote(st.id, this.fusedRest.get(st.id)!) : { before: [], after: [] };
+    out.push(...promoted.before);
     if (fusion) {
-      // sums inside it are planned the same way, against the reverse of its body
       body.push(...this.forward(st.body));
       this.reversingIn.push(st);
-      const back = f.createBlock(this.reverse(this.fusedRest.get(st.id)!, st.stmt), true);
+      const rest = this.fusedRest.get(st.id)!;
+      for (const v of this.unusedRecomputes(rest)) this.skipped.add(v);
+      const back = f.createBlock(this.reverse(rest, st.stmt), true);
       this.reversingIn.pop();
       comment(back, " this iteration, reversed");
       body.push(back);
@@ -797,6 +902,7 @@ class FunctionEmitter {
       out.push(f.createWhileStatement(f.createTrue(), f.createBlock([...header, exit, ...body], true)));
     }
     for (const [v, c] of cursors) out.push(call(this.tapes.values.get(v)!, "commit", [f.createIdentifier(c.at)]));
+    out.push(...promoted.after);
     if (trips) out.push(call(trips, "push", [f.createIdentifier(counter!)]));
     for (const c of this.carriedOf(st)) out.push(...this.pushIfStacked(c.result));
     for (const c of st.carried) out.push(...this.snapshot(c.result));
@@ -1037,6 +1143,7 @@ class FunctionEmitter {
       case "recompute": {
         // a row or field (`layer.first.W[i]`) is written where it is read, not named, unless it
         // was taken out of a loop (`const W_i = W[i]; const dW_i = dW[i];`)
+        if (this.skipped.has(st.value)) return [];
         const row = this.namedRows.get(st.value);
         const there = this.inScope.has(st.value) || this.declaredAround(st.value);
         if (row) {
@@ -1080,6 +1187,8 @@ class FunctionEmitter {
                 : f.createElementAccessExpression(target, this.expr(step.index, true));
           if (st.mode === "set")
             return f.createExpressionStatement(f.createBinaryExpression(target, SK.EqualsToken, this.expr(st.expr, true)));
+          const acc = this.promoted.get(st);
+          if (acc) target = f.createIdentifier(acc);
           const negated = st.expr.k === "prim" && st.expr.prim === "neg";
           const rhs = negated ? this.expr((st.expr as { args: Expr[] }).args[0], true) : this.expr(st.expr, true);
           return f.createExpressionStatement(f.createBinaryExpression(target, negated ? SK.MinusEqualsToken : SK.PlusEqualsToken, rhs));
@@ -1125,6 +1234,7 @@ class FunctionEmitter {
         const cursors = [...this.cursors].filter(([, c]) => c.loop === st.region.id);
         const rows = this.rows.get(st.region.id);
         const rowStart = rows ? [constDecl(rows.row, f.createPrefixUnaryExpression(SK.MinusMinusToken, f.createIdentifier(rows.at)))] : [];
+        const promoted = this.promote(st.region.id, st.body);
         const loop = f.createForStatement(
           f.createVariableDeclarationList(
             [
@@ -1142,20 +1252,23 @@ class FunctionEmitter {
           f.createBlock(rowStart.concat(this.reverse(st.body, st.region.stmt)), true),
         );
         const open = [
+          ...promoted.before,
           ...cursors.map(([v, c]) => constDecl(c.buf, this.stackField(v, "data"))),
           ...(rows ? [letDecl(rows.at, this.stackField(rows.columns[0], "length"))] : []),
           ...cursors.filter(([, c]) => !c.column).map(([v, c]) => letDecl(c.at, this.stackField(v, "length"))),
         ];
-        const close = cursors.map(([v, c]) =>
-          f.createExpressionStatement(
-            f.createBinaryExpression(
-              f.createPropertyAccessExpression(f.createIdentifier(this.tapes.values.get(v)!), "length"),
-              SK.EqualsToken,
-              f.createIdentifier(c.at),
+        const close = cursors
+          .map(([v, c]): ts.Statement =>
+            f.createExpressionStatement(
+              f.createBinaryExpression(
+                f.createPropertyAccessExpression(f.createIdentifier(this.tapes.values.get(v)!), "length"),
+                SK.EqualsToken,
+                f.createIdentifier(c.at),
+              ),
             ),
-          ),
-        );
-        if (st.trips === "local" && cursors.length === 0) return loop;
+          )
+          .concat(promoted.after);
+        if (st.trips === "local" && open.length === 0 && close.length === 0) return loop;
         if (st.trips === "local") return f.createBlock([...open, loop, ...close], true);
         if (st.trips === "computed") {
           // the loop's bounds tell how often it ran: `const n_loop1 = n > 0 ? Math.ceil(n) : 0` (n itself when an integer is known)
@@ -1499,6 +1612,16 @@ function ifStatement(cond: ts.Expression, then: ts.Statement[], otherwise: ts.St
   const elseBranch =
     otherwise.length === 1 && ts.isIfStatement(otherwise[0]) && !hasComments(otherwise[0]) ? otherwise[0] : f.createBlock(otherwise, true);
   return f.createIfStatement(cond, f.createBlock(then, true), elseBranch);
+}
+
+/** The expressions an adjoint statement evaluates itself (not its nested statements'). */
+function exprsRead(x: AdjStmt): Expr[] {
+  if (x.kind === "update") return [x.expr, ...(x.path ?? []).flatMap((p) => ("index" in p ? [p.index] : []))];
+  if (x.kind === "call") return [x.seed];
+  if (x.kind === "if") return x.decision === "stack" ? [] : [x.decision];
+  if (x.kind === "loop") return x.count ? [x.count] : [];
+  if (x.kind === "guard") return [x.cond];
+  return [];
 }
 
 function hasComments(node: ts.Node): boolean {
