@@ -48,8 +48,8 @@ export function compileUnformatted(file: ts.SourceFile, options: CompileOptions 
   return module ? { ...result, code: printModule(module.groups, module.header) } : result;
 }
 
-/** The pipeline up to the emitted statements (printed by compile() or compileUnformatted()). */
-function compileToStatements(
+/** The pipeline up to the emitted statements, in groups, and the header (printed by compile() or compileUnformatted()). */
+export function compileToStatements(
   file: ts.SourceFile,
   options: CompileOptions,
 ): CompileResult & { module?: { groups: ts.Statement[][]; header: string } } {

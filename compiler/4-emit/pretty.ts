@@ -89,14 +89,14 @@ function statement(st: ts.Statement, depth: number, out: string[]): void {
       return;
     }
     case SK.Block:
-      block(st as ts.Block, depth, "", "", out, false);
+      block(st as ts.Block, depth, "", out, "statement");
       return;
     case SK.IfStatement:
       ifStatement(st as ts.IfStatement, depth, "", out);
       return;
     case SK.WhileStatement: {
       const w = st as ts.WhileStatement;
-      block(body(w.statement), depth, `while (${expr(w.expression)}) `, "", out);
+      block(body(w.statement), depth, `while (${expr(w.expression)}) `, out, "body");
       return;
     }
     case SK.ForStatement: {
@@ -109,7 +109,7 @@ function statement(st: ts.Statement, depth: number, out: string[]): void {
       const cond = fo.condition ? ` ${expr(fo.condition)}` : "";
       const incr = fo.incrementor ? ` ${expr(fo.incrementor)}` : "";
       const head = !fo.initializer && !fo.condition && !fo.incrementor ? "for (;;) " : `for (${init};${cond};${incr}) `;
-      block(body(fo.statement), depth, head, "", out);
+      block(body(fo.statement), depth, head, out, "body");
       return;
     }
     case SK.FunctionDeclaration:
@@ -127,16 +127,17 @@ function body(st: ts.Statement): ts.Block {
   return ts.isBlock(st) ? st : unsupported("a body without braces");
 }
 
-/** `<head>{ … }<tail>`: statements one per line, indented; `{}` when empty. */
-function block(b: ts.Block, depth: number, head: string, tail: string, out: string[], check = true): void {
-  if (check) noComments(b); // a body's comments (a block statement's are printed before it)
+/** `<head>{ … }`: statements one per line, indented; `{}` when empty, but only as a function's or a loop's body (prettier writes other empty blocks over two lines). */
+function block(b: ts.Block, depth: number, head: string, out: string[], kind: "body" | "branch" | "statement"): void {
+  if (kind !== "statement") noComments(b); // a body's comments (a block statement's are printed before it)
   if (b.statements.length === 0) {
-    line(depth, `${head}{}${tail}`, out);
+    if (kind !== "body") unsupported("an empty block");
+    line(depth, `${head}{}`, out);
     return;
   }
   line(depth, `${head}{`, out);
   for (const st of b.statements) statement(st, depth + 1, out);
-  out.push(`${pad(depth)}}${tail}`);
+  out.push(`${pad(depth)}}`);
 }
 
 /** `if (c) {…} else if (d) {…} else {…}`, and `if (c) statement;` on one line. */
@@ -150,18 +151,16 @@ function ifStatement(st: ts.IfStatement, depth: number, prefix: string, out: str
     line(depth, head + inner[0], out);
     return;
   }
-  block(st.thenStatement, depth, head, "", out);
+  block(st.thenStatement, depth, head, out, "branch");
   const elseSt = st.elseStatement;
   if (!elseSt) return;
-  // prettier writes an empty branch before an else over two lines
-  if (st.thenStatement.statements.length === 0 || (ts.isBlock(elseSt) && elseSt.statements.length === 0)) unsupported("an empty branch");
   const close = out.pop()!; // "}" of the then branch: the else continues its line
   if (ts.getSyntheticLeadingComments(elseSt)?.length) unsupported("a comment before else");
   if (ts.isIfStatement(elseSt)) {
     ifStatement(elseSt, depth, `${close.trimStart()} else `, out);
     return;
   }
-  block(body(elseSt), depth, `${close.trimStart()} else `, "", out);
+  block(body(elseSt), depth, `${close.trimStart()} else `, out, "branch");
 }
 
 function modifiers(node: ts.HasModifiers): string {
@@ -191,14 +190,14 @@ function functionDeclaration(fn: ts.FunctionDeclaration, depth: number, out: str
   const flat = `${head}${params.join(", ")})${ret} {`;
   const tail = fn.body.statements.length === 0 ? "}" : "";
   if (pad(depth).length + flat.length + tail.length <= WIDTH) {
-    block(fn.body, depth, `${head}${params.join(", ")})${ret} `, "", out);
+    block(fn.body, depth, `${head}${params.join(", ")})${ret} `, out, "body");
     return;
   }
   // prettier: one parameter per line, with a trailing comma (a lone parameter it may hug instead)
   if (params.length < 2) unsupported("a long signature with one parameter");
   line(depth, head, out);
   for (const p of params) line(depth + 1, `${p},`, out);
-  block(fn.body, depth, `)${ret} `, "", out);
+  block(fn.body, depth, `)${ret} `, out, "body");
 }
 
 function parameter(p: ts.ParameterDeclaration): string {
@@ -393,7 +392,8 @@ function expr(e: ts.Expression): string {
       return identifier(e);
     case SK.NumericLiteral: {
       const text = (e as ts.NumericLiteral).text;
-      if (!/^[\d.]/.test(text)) unsupported("a number written with a sign");
+      // a parsed literal is printed from its source text, which its .text normalizes (1.0 -> 1)
+      if (!/^[\d.]/.test(text) || e.pos >= 0) unsupported("a number written with a sign, or parsed");
       return printNumber(text);
     }
     case SK.StringLiteral:
