@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 "use strict";
 // The adc command. The compiler is built into dist/ by `npm ci` (the prepare script).
+const saveCache = require("./compile-cache.js").loadTypeScriptCached();
 let cli;
 try {
   cli = require("../dist/compiler/cli/main.js");
@@ -14,6 +15,7 @@ try {
 cli.main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    if (saveCache) saveCache();
   },
   (e) => {
     console.error(`adc: internal error: ${e && e.message ? e.message : e}`);
