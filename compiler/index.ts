@@ -5,7 +5,7 @@
 //   4-emit      adjoint IR -> ts.factory -> printer -> prettier
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as ts from "typescript";
+import ts from "typescript";
 import { declaredFunction, findTagged, type TaggedFunction } from "./1-frontend/find-tagged.js";
 import { findDerivatives, type CallTarget } from "./1-frontend/find-derivatives.js";
 import { lower } from "./1-frontend/lower.js";

@@ -3,7 +3,7 @@
 // (tsc skips most JSDoc in .ts files) — so the CLI and the plugin see the same tags.
 // A tag anywhere else (a method, a nested function, a `//` comment) is a diagnostic: a tag
 // that silently does nothing would leave the user without the gradient they asked for.
-import * as ts from "typescript";
+import ts from "typescript";
 import { AdcError, spanAt, spanOf, type Diagnostic } from "../diagnostics/report.js";
 import { messages } from "../diagnostics/messages.js";
 import type { Span } from "../ir/types.js";

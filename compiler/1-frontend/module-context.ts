@@ -1,6 +1,6 @@
 // What the lowering needs to know about the file around a tagged function: the other tagged
 // functions, module-level numeric constants, how stopGradient is imported, shadowed globals.
-import * as ts from "typescript";
+import ts from "typescript";
 import type { CallTarget } from "./find-derivatives.js";
 
 /** What the lowering knows about the module around the function. */

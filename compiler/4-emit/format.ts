@@ -2,7 +2,7 @@
 // the output does not depend on the user's prettier config: identical input, identical file.
 // pretty.ts prints the forms adc emits itself (fast); prettier, loaded only when needed, formats
 // the statements it does not cover, each on its own (top-level statements format independently).
-import * as ts from "typescript";
+import ts from "typescript";
 import type * as Prettier from "prettier";
 import { prettyStatement } from "./pretty.js";
 

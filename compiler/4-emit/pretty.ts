@@ -7,7 +7,7 @@
 // or comment it does not know, a case where prettier would not print flat text) throws
 // Unsupported, and that statement goes to prettier: the output is the same either way, and
 // test/pretty.test.ts checks it statement by statement.
-import * as ts from "typescript";
+import ts from "typescript";
 
 const WIDTH = 120;
 const SK = ts.SyntaxKind;
