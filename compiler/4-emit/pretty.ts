@@ -11,6 +11,44 @@ import ts from "typescript";
 
 const WIDTH = 120;
 const SK = ts.SyntaxKind;
+// TypeScript's functions bound once: a lookup on its module object (thousands of exports) at every
+// node cost more than the test itself
+const {
+  isArrayLiteralExpression,
+  isArrowFunction,
+  isAsExpression,
+  isBinaryExpression,
+  isBlock,
+  isCallExpression,
+  isConditionalExpression,
+  isElementAccessExpression,
+  isFunctionExpression,
+  isIdentifier,
+  isIfStatement,
+  isNamedTupleMember,
+  isNamespaceImport,
+  isNewExpression,
+  isNonNullExpression,
+  isNumericLiteral,
+  isObjectLiteralExpression,
+  isOmittedExpression,
+  isOptionalTypeNode,
+  isParenthesizedExpression,
+  isPostfixUnaryExpression,
+  isPrefixUnaryExpression,
+  isPropertyAccessExpression,
+  isPropertyAssignment,
+  isPropertySignature,
+  isRestTypeNode,
+  isShorthandPropertyAssignment,
+  isSpreadElement,
+  isStringLiteral,
+  isVariableDeclarationList,
+} = ts;
+type Commented = { emitNode?: { leadingComments?: ts.SynthesizedComment[]; trailingComments?: ts.SynthesizedComment[] } };
+/** ts.getSyntheticLeadingComments / ts.getSyntheticTrailingComments, which read these fields. */
+const leadingOf = (node: ts.Node) => (node as Commented).emitNode?.leadingComments;
+const trailingOf = (node: ts.Node) => (node as Commented).emitNode?.trailingComments;
 
 export class Unsupported extends Error {}
 
@@ -45,7 +83,7 @@ function line(depth: number, text: string, out: string[]): void {
 }
 
 function leadingComments(node: ts.Node, depth: number, out: string[]): void {
-  for (const c of ts.getSyntheticLeadingComments(node) ?? []) {
+  for (const c of leadingOf(node) ?? []) {
     if (!c.hasTrailingNewLine || /[\r\n\u2028\u2029]/.test(c.text)) unsupported("a comment in a line");
     out.push(pad(depth) + (c.kind === SK.SingleLineCommentTrivia ? `//${c.text}`.trimEnd() : `/*${c.text}*/`));
   }
@@ -53,11 +91,11 @@ function leadingComments(node: ts.Node, depth: number, out: string[]): void {
 
 /** Only statements carry comments here: prettier moves comments inside expressions around. */
 function noComments(node: ts.Node): void {
-  if (ts.getSyntheticLeadingComments(node)?.length || ts.getSyntheticTrailingComments(node)?.length) unsupported("a comment");
+  if (leadingOf(node)?.length || trailingOf(node)?.length) unsupported("a comment");
 }
 
 function statement(st: ts.Statement, depth: number, out: string[]): void {
-  if (ts.getSyntheticTrailingComments(st)?.length) unsupported("a trailing comment");
+  if (trailingOf(st)?.length) unsupported("a trailing comment");
   leadingComments(st, depth, out);
   switch (st.kind) {
     case SK.VariableStatement: {
@@ -69,9 +107,9 @@ function statement(st: ts.Statement, depth: number, out: string[]): void {
       const e = skipParens((st as ts.ExpressionStatement).expression);
       // a statement that starts with `{`, `function`, `class`, `let[` would need parentheses
       const first = leftmost(e);
-      if (ts.isObjectLiteralExpression(first) || ts.isFunctionExpression(first) || ts.isStringLiteral(first))
+      if (isObjectLiteralExpression(first) || isFunctionExpression(first) || isStringLiteral(first))
         unsupported("a parenthesized statement or a directive");
-      line(depth, `${ts.isBinaryExpression(e) && isAssignment(e.operatorToken.kind) ? assignment(e) : expr(e)};`, out);
+      line(depth, `${isBinaryExpression(e) && isAssignment(e.operatorToken.kind) ? assignment(e) : expr(e)};`, out);
       return;
     }
     case SK.ReturnStatement: {
@@ -103,7 +141,7 @@ function statement(st: ts.Statement, depth: number, out: string[]): void {
       const fo = st as ts.ForStatement;
       const init = !fo.initializer
         ? ""
-        : ts.isVariableDeclarationList(fo.initializer)
+        : isVariableDeclarationList(fo.initializer)
           ? declarationList(fo.initializer)
           : expr(fo.initializer);
       const cond = fo.condition ? ` ${expr(fo.condition)}` : "";
@@ -124,7 +162,7 @@ function statement(st: ts.Statement, depth: number, out: string[]): void {
 }
 
 function body(st: ts.Statement): ts.Block {
-  return ts.isBlock(st) ? st : unsupported("a body without braces");
+  return isBlock(st) ? st : unsupported("a body without braces");
 }
 
 /** `<head>{ … }`: statements one per line, indented; `{}` when empty, but only as a function's or a loop's body (prettier writes other empty blocks over two lines). */
@@ -143,8 +181,8 @@ function block(b: ts.Block, depth: number, head: string, out: string[], kind: "b
 /** `if (c) {…} else if (d) {…} else {…}`, and `if (c) statement;` on one line. */
 function ifStatement(st: ts.IfStatement, depth: number, prefix: string, out: string[]): void {
   const head = `${prefix}if (${expr(st.expression)}) `;
-  if (!ts.isBlock(st.thenStatement)) {
-    if (st.elseStatement || ts.getSyntheticLeadingComments(st.thenStatement)?.length) unsupported("an if without braces");
+  if (!isBlock(st.thenStatement)) {
+    if (st.elseStatement || leadingOf(st.thenStatement)?.length) unsupported("an if without braces");
     const inner: string[] = [];
     statement(st.thenStatement, 0, inner);
     if (inner.length !== 1) unsupported("an if without braces");
@@ -155,8 +193,8 @@ function ifStatement(st: ts.IfStatement, depth: number, prefix: string, out: str
   const elseSt = st.elseStatement;
   if (!elseSt) return;
   const close = out.pop()!; // "}" of the then branch: the else continues its line
-  if (ts.getSyntheticLeadingComments(elseSt)?.length) unsupported("a comment before else");
-  if (ts.isIfStatement(elseSt)) {
+  if (leadingOf(elseSt)?.length) unsupported("a comment before else");
+  if (isIfStatement(elseSt)) {
     ifStatement(elseSt, depth, `${close.trimStart()} else `, out);
     return;
   }
@@ -212,7 +250,7 @@ function importDeclaration(d: ts.ImportDeclaration): string {
   if (!clause || clause.isTypeOnly || clause.name || !clause.namedBindings || d.attributes) unsupported("a kind of import");
   const from = ` from ${stringLiteral(d.moduleSpecifier)};`;
   const b = clause.namedBindings;
-  if (ts.isNamespaceImport(b)) return `import * as ${identifier(b.name)}${from}`;
+  if (isNamespaceImport(b)) return `import * as ${identifier(b.name)}${from}`;
   if (b.elements.length === 0) unsupported("an empty import");
   const names = b.elements.map((el) => {
     if (el.isTypeOnly) unsupported("a type-only import");
@@ -224,7 +262,7 @@ function importDeclaration(d: ts.ImportDeclaration): string {
 // ---- expressions ------------------------------------------------------------------------
 
 function skipParens(e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e)) {
+  while (isParenthesizedExpression(e)) {
     noComments(e);
     e = e.expression;
   }
@@ -234,23 +272,23 @@ function skipParens(e: ts.Expression): ts.Expression {
 function leftmost(e: ts.Expression): ts.Expression {
   for (;;) {
     e = skipParens(e);
-    if (ts.isBinaryExpression(e)) e = e.left;
-    else if (ts.isCallExpression(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isNonNullExpression(e))
+    if (isBinaryExpression(e)) e = e.left;
+    else if (isCallExpression(e) || isPropertyAccessExpression(e) || isElementAccessExpression(e) || isNonNullExpression(e))
       e = e.expression;
-    else if (ts.isAsExpression(e) || ts.isConditionalExpression(e)) e = ts.isAsExpression(e) ? e.expression : e.condition;
-    else if (ts.isPostfixUnaryExpression(e)) e = e.operand;
+    else if (isAsExpression(e) || isConditionalExpression(e)) e = isAsExpression(e) ? e.expression : e.condition;
+    else if (isPostfixUnaryExpression(e)) e = e.operand;
     else return e;
   }
 }
 
 function identifier(n: ts.Node): string {
-  if (!ts.isIdentifier(n) || !/^[A-Za-z_$][\w$]*$/.test(n.text)) unsupported("a name");
+  if (!isIdentifier(n) || !/^[A-Za-z_$][\w$]*$/.test(n.text)) unsupported("a name");
   noComments(n);
   return n.text;
 }
 
 function stringLiteral(n: ts.Node): string {
-  if (!ts.isStringLiteral(n) || !/^[\x20-\x7e]*$/.test(n.text) || /["\\]/.test(n.text)) unsupported("a string");
+  if (!isStringLiteral(n) || !/^[\x20-\x7e]*$/.test(n.text) || /["\\]/.test(n.text)) unsupported("a string");
   return `"${n.text}"`;
 }
 
@@ -278,7 +316,7 @@ function assignment(e: ts.BinaryExpression): string {
 /** The right-hand side of `=` (a declaration's, a parameter's default, an assignment's). */
 function rhs(e: ts.Expression): string {
   const x = skipParens(e);
-  if (ts.isBinaryExpression(x) && isAssignment(x.operatorToken.kind)) unsupported("a chained assignment");
+  if (isBinaryExpression(x) && isAssignment(x.operatorToken.kind)) unsupported("a chained assignment");
   return expr(x);
 }
 
@@ -330,11 +368,11 @@ function operand(child: ts.Expression, parent: ts.Expression, key: Key): string 
 
 function needsParens(c: ts.Expression, parent: ts.Expression, key: Key): boolean {
   const accessLike = key === "object" || key === "callee";
-  if (ts.isBinaryExpression(c)) {
+  if (isBinaryExpression(c)) {
     const op = ts.tokenToString(c.operatorToken.kind)!;
     if (isAssignment(c.operatorToken.kind))
-      return !(ts.isBinaryExpression(parent) && isAssignment(parent.operatorToken.kind) && key === "left");
-    if (ts.isBinaryExpression(parent) && !isAssignment(parent.operatorToken.kind)) {
+      return !(isBinaryExpression(parent) && isAssignment(parent.operatorToken.kind) && key === "left");
+    if (isBinaryExpression(parent) && !isAssignment(parent.operatorToken.kind)) {
       const po = binaryOperator(parent);
       const pp = PRECEDENCE[po];
       const np = PRECEDENCE[binaryOperator(c)];
@@ -347,39 +385,39 @@ function needsParens(c: ts.Expression, parent: ts.Expression, key: Key): boolean
     }
     return (
       accessLike ||
-      ts.isPrefixUnaryExpression(parent) ||
-      ts.isPostfixUnaryExpression(parent) ||
-      ts.isAsExpression(parent) ||
-      ts.isNonNullExpression(parent)
+      isPrefixUnaryExpression(parent) ||
+      isPostfixUnaryExpression(parent) ||
+      isAsExpression(parent) ||
+      isNonNullExpression(parent)
     );
   }
-  if (ts.isConditionalExpression(c)) {
-    if (ts.isConditionalExpression(parent)) return key !== "alternate";
-    return key !== "argument" && !(ts.isBinaryExpression(parent) && isAssignment(parent.operatorToken.kind));
+  if (isConditionalExpression(c)) {
+    if (isConditionalExpression(parent)) return key !== "alternate";
+    return key !== "argument" && !(isBinaryExpression(parent) && isAssignment(parent.operatorToken.kind));
   }
-  if (ts.isPrefixUnaryExpression(c)) {
-    if (ts.isPrefixUnaryExpression(parent)) {
+  if (isPrefixUnaryExpression(c)) {
+    if (isPrefixUnaryExpression(parent)) {
       const same = c.operator === parent.operator && (c.operator === SK.PlusToken || c.operator === SK.MinusToken);
       if (c.operator === SK.PlusPlusToken || c.operator === SK.MinusMinusToken) unsupported("nested update");
       return same;
     }
-    if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === SK.AsteriskAsteriskToken) return key === "left";
+    if (isBinaryExpression(parent) && parent.operatorToken.kind === SK.AsteriskAsteriskToken) return key === "left";
     return accessLike;
   }
-  if (ts.isAsExpression(c)) {
-    if (ts.isBinaryExpression(parent) && isAssignment(parent.operatorToken.kind) && key === "right") return false;
+  if (isAsExpression(c)) {
+    if (isBinaryExpression(parent) && isAssignment(parent.operatorToken.kind) && key === "right") return false;
     if (key === "argument") return false;
-    if (ts.isConditionalExpression(parent)) unsupported("as in a conditional");
+    if (isConditionalExpression(parent)) unsupported("as in a conditional");
     return true;
   }
-  if (ts.isArrowFunction(c)) {
+  if (isArrowFunction(c)) {
     if (key === "argument") return false;
     unsupported("an arrow function here");
   }
-  if (ts.isNumericLiteral(c) && key === "object") unsupported("a number's member");
-  if (ts.isObjectLiteralExpression(c) && key === "callee") unsupported("a call of an object");
-  if (ts.isNewExpression(c) && key === "callee") unsupported("a call of new");
-  if (ts.isPostfixUnaryExpression(c)) return accessLike;
+  if (isNumericLiteral(c) && key === "object") unsupported("a number's member");
+  if (isObjectLiteralExpression(c) && key === "callee") unsupported("a call of an object");
+  if (isNewExpression(c) && key === "callee") unsupported("a call of new");
+  if (isPostfixUnaryExpression(c)) return accessLike;
   return false;
 }
 
@@ -419,14 +457,14 @@ function expr(e: ts.Expression): string {
     }
     case SK.ConditionalExpression: {
       const c = e as ts.ConditionalExpression;
-      if (ts.isConditionalExpression(skipParens(c.whenFalse))) unsupported("a chain of conditionals");
+      if (isConditionalExpression(skipParens(c.whenFalse))) unsupported("a chain of conditionals");
       return `${operand(c.condition, c, "test")} ? ${operand(c.whenTrue, c, "consequent")} : ${operand(c.whenFalse, c, "alternate")}`;
     }
     case SK.CallExpression: {
       const c = e as ts.CallExpression;
       if (c.questionDotToken || c.typeArguments) unsupported("a kind of call");
       if (callsInChain(c) > 2) unsupported("a member chain");
-      const fns = c.arguments.filter((a) => ts.isArrowFunction(skipParens(a)) || ts.isFunctionExpression(skipParens(a)));
+      const fns = c.arguments.filter((a) => isArrowFunction(skipParens(a)) || isFunctionExpression(skipParens(a)));
       if (fns.length > 1 || (fns.length === 1 && skipParens(c.arguments[c.arguments.length - 1]) !== fns[0]))
         unsupported("function arguments");
       return `${operand(c.expression, c, "callee")}(${args(c.arguments, c)})`;
@@ -435,7 +473,7 @@ function expr(e: ts.Expression): string {
       const n = e as ts.NewExpression;
       if (n.typeArguments) unsupported("type arguments");
       const callee = skipParens(n.expression);
-      if (!ts.isIdentifier(callee) && !ts.isPropertyAccessExpression(callee)) unsupported("a kind of new");
+      if (!isIdentifier(callee) && !isPropertyAccessExpression(callee)) unsupported("a kind of new");
       return `new ${expr(callee)}(${args(n.arguments ?? ts.factory.createNodeArray(), n)})`;
     }
     case SK.PropertyAccessExpression: {
@@ -462,8 +500,8 @@ function expr(e: ts.Expression): string {
       if ((o as { multiLine?: boolean }).multiLine) unsupported("an object on several lines");
       const props = o.properties.map((p) => {
         noComments(p);
-        if (ts.isShorthandPropertyAssignment(p) && !p.objectAssignmentInitializer) return identifier(p.name);
-        if (ts.isPropertyAssignment(p)) return `${identifier(p.name)}: ${rhs(p.initializer)}`;
+        if (isShorthandPropertyAssignment(p) && !p.objectAssignmentInitializer) return identifier(p.name);
+        if (isPropertyAssignment(p)) return `${identifier(p.name)}: ${rhs(p.initializer)}`;
         return unsupported("a kind of property");
       });
       return `{ ${props.join(", ")} }`;
@@ -473,16 +511,16 @@ function expr(e: ts.Expression): string {
       const els = a.elements.map((x) => skipParens(x));
       // prettier breaks an array of several objects or arrays even when it fits
       const nested = (x: ts.Expression) =>
-        (ts.isObjectLiteralExpression(x) && x.properties.length > 1) || (ts.isArrayLiteralExpression(x) && x.elements.length > 1);
+        (isObjectLiteralExpression(x) && x.properties.length > 1) || (isArrayLiteralExpression(x) && x.elements.length > 1);
       if (els.length > 1 && els.every(nested)) unsupported("an array of objects or arrays");
-      if (els.some((x) => ts.isSpreadElement(x) || ts.isOmittedExpression(x))) unsupported("a spread or a hole");
+      if (els.some((x) => isSpreadElement(x) || isOmittedExpression(x))) unsupported("a spread or a hole");
       return `[${els.map((x) => operand(x, a, "argument")).join(", ")}]`;
     }
     case SK.ArrowFunction: {
       const f = e as ts.ArrowFunction;
-      if (f.typeParameters || f.type || ts.getModifiers(f)?.length || ts.isBlock(f.body)) unsupported("a kind of arrow function");
+      if (f.typeParameters || f.type || ts.getModifiers(f)?.length || isBlock(f.body)) unsupported("a kind of arrow function");
       const b = skipParens(f.body as ts.Expression);
-      if (ts.isObjectLiteralExpression(b) || ts.isConditionalExpression(b) || ts.isBinaryExpression(b)) unsupported("an arrow's body");
+      if (isObjectLiteralExpression(b) || isConditionalExpression(b) || isBinaryExpression(b)) unsupported("an arrow's body");
       return `(${f.parameters.map(parameter).join(", ")}) => ${expr(b)}`;
     }
     default:
@@ -491,7 +529,7 @@ function expr(e: ts.Expression): string {
 }
 
 function args(list: ts.NodeArray<ts.Expression>, parent: ts.Expression): string {
-  return list.map((a) => (ts.isSpreadElement(a) ? unsupported("a spread") : operand(a, parent, "argument"))).join(", ");
+  return list.map((a) => (isSpreadElement(a) ? unsupported("a spread") : operand(a, parent, "argument"))).join(", ");
 }
 
 /** Calls in a member chain `a.b().c()`: prettier breaks long chains of them even when they fit. */
@@ -499,9 +537,8 @@ function callsInChain(e: ts.Expression): number {
   let n = 0;
   for (;;) {
     e = skipParens(e);
-    if (ts.isCallExpression(e)) n++;
-    if (ts.isCallExpression(e) || ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e) || ts.isNonNullExpression(e))
-      e = e.expression;
+    if (isCallExpression(e)) n++;
+    if (isCallExpression(e) || isPropertyAccessExpression(e) || isElementAccessExpression(e) || isNonNullExpression(e)) e = e.expression;
     else return n;
   }
 }
@@ -538,7 +575,7 @@ function typeText(t: ts.TypeNode): string {
     }
     case SK.TupleType: {
       const els = (t as ts.TupleTypeNode).elements;
-      return `[${els.map((x) => (ts.isNamedTupleMember(x) || ts.isRestTypeNode(x) || ts.isOptionalTypeNode(x) ? unsupported("a tuple member") : typeText(x))).join(", ")}]`;
+      return `[${els.map((x) => (isNamedTupleMember(x) || isRestTypeNode(x) || isOptionalTypeNode(x) ? unsupported("a tuple member") : typeText(x))).join(", ")}]`;
     }
     case SK.TypeLiteral: {
       const l = t as ts.TypeLiteralNode;
@@ -548,7 +585,7 @@ function typeText(t: ts.TypeNode): string {
         unsupported("a type on several lines");
       const members = l.members.map((m) => {
         noComments(m);
-        if (!ts.isPropertySignature(m) || !m.type || ts.getModifiers(m)?.length) unsupported("a kind of member");
+        if (!isPropertySignature(m) || !m.type || ts.getModifiers(m)?.length) unsupported("a kind of member");
         return `${identifier(m.name)}${m.questionToken ? "?" : ""}: ${typeText(m.type)}`;
       });
       return `{ ${members.join("; ")} }`;
@@ -559,5 +596,5 @@ function typeText(t: ts.TypeNode): string {
 }
 
 function entityName(n: ts.EntityName): string {
-  return ts.isIdentifier(n) ? identifier(n) : `${entityName(n.left)}.${identifier(n.right)}`;
+  return isIdentifier(n) ? identifier(n) : `${entityName(n.left)}.${identifier(n.right)}`;
 }
