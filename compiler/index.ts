@@ -5,7 +5,7 @@
 //   4-emit      adjoint IR -> ts.factory -> printer -> prettier
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as ts from "typescript";
+import ts from "typescript";
 import { declaredFunction, findTagged, type TaggedFunction } from "./1-frontend/find-tagged.js";
 import { findDerivatives, type CallTarget } from "./1-frontend/find-derivatives.js";
 import { lower } from "./1-frontend/lower.js";
@@ -13,7 +13,7 @@ import { shapeOfType } from "./1-frontend/shapes.js";
 import { moduleConstants, shadowedGlobals, stopGradientImports, type ModuleContext } from "./1-frontend/module-context.js";
 import { analyse, type Analysed } from "./2-analysis/index.js";
 import { reverse } from "./3-reverse/reverse-sweep.js";
-import { format, header, printModule } from "./4-emit/format.js";
+import { formatModule, header, printModule } from "./4-emit/format.js";
 import { emitFunctions, gradIntoName, gradName } from "./4-emit/to-ts.js";
 import { AdcError, spanAt, spanOf, type Diagnostic } from "./diagnostics/report.js";
 import { messages } from "./diagnostics/messages.js";
@@ -38,12 +38,21 @@ export interface CompileResult {
 }
 
 export async function compile(file: ts.SourceFile, options: CompileOptions = {}): Promise<CompileResult> {
-  const result = compileUnformatted(file, options);
-  return result.code === undefined ? result : { ...result, code: await format(result.code) };
+  const { module, ...result } = compileToStatements(file, options);
+  return module ? { ...result, code: await formatModule(module.groups, module.header) } : result;
 }
 
 /** compile(), without formatting the code (synchronous: for the build plugin, which prints it itself). */
 export function compileUnformatted(file: ts.SourceFile, options: CompileOptions = {}): CompileResult {
+  const { module, ...result } = compileToStatements(file, options);
+  return module ? { ...result, code: printModule(module.groups, module.header) } : result;
+}
+
+/** The pipeline up to the emitted statements, in groups, and the header (printed by compile() or compileUnformatted()). */
+export function compileToStatements(
+  file: ts.SourceFile,
+  options: CompileOptions,
+): CompileResult & { module?: { groups: ts.Statement[][]; header: string } } {
   const syntax = syntaxErrors(file); //                                  a file that does not parse is not guessed at
   if (syntax.length) return { functions: [], diagnostics: syntax };
   const found = findTagged(file); //                                 1 frontend: find the tags
@@ -129,8 +138,8 @@ export function compileUnformatted(file: ts.SourceFile, options: CompileOptions 
     signatures,
     sourceModule,
   ); // 4 emit
-  const code = printModule(statements, header(options.headerSource ?? path.basename(file.fileName), options.headerNote));
-  return { code, functions, diagnostics };
+  const headerLine = header(options.headerSource ?? path.basename(file.fileName), options.headerNote);
+  return { functions, diagnostics, module: { groups: statements, header: headerLine } };
 }
 
 /**

@@ -1,7 +1,7 @@
 // Static facts about statements, read off the TypeScript AST before lowering: whether a
 // statement can complete normally (fall through to the next one), which variables a loop
 // assigns, and whether a loop contains a break, continue or return that concerns it.
-import * as ts from "typescript";
+import ts from "typescript";
 
 /** Can control reach the statement after `st`? (return/break/continue do not; `while (true)` without a break does not.) */
 export function completesNormally(st: ts.Statement): boolean {

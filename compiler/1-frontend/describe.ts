@@ -1,5 +1,5 @@
 // Names of syntax for diagnostics: "a for loop", not "ForStatement".
-import * as ts from "typescript";
+import ts from "typescript";
 
 const STATEMENTS: Partial<Record<ts.SyntaxKind, string>> = {
   [ts.SyntaxKind.ForInStatement]: "a for…in loop",

@@ -7,7 +7,7 @@
 // (f's parameters, then the gradient record to add into, then the seed; it returns f's value).
 // A @differentiable function that calls f runs f for its value and this function in its
 // reverse sweep. f may be declared in the file or imported (a library function adc cannot see).
-import * as ts from "typescript";
+import ts from "typescript";
 import { AdcError, spanOf, type Diagnostic } from "../diagnostics/report.js";
 import { messages } from "../diagnostics/messages.js";
 import type { Shape } from "../ir/types.js";

@@ -9,7 +9,7 @@
 // condition reads; `continue` sets `skipped` for the rest of the iteration. The statements
 // after one that may have jumped run under `if (!flag)`; when one branch of an if always
 // jumps (`if (c) break;`), the statements after the if simply go into the other branch.
-import * as ts from "typescript";
+import ts from "typescript";
 import { AdcError, spanOf } from "../diagnostics/report.js";
 import { messages } from "../diagnostics/messages.js";
 import { FuncBuilder } from "../ir/builder.js";

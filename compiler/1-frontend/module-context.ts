@@ -1,6 +1,6 @@
 // What the lowering needs to know about the file around a tagged function: the other tagged
 // functions, module-level numeric constants, how stopGradient is imported, shadowed globals.
-import * as ts from "typescript";
+import ts from "typescript";
 import type { CallTarget } from "./find-derivatives.js";
 
 /** What the lowering knows about the module around the function. */
@@ -21,6 +21,7 @@ export interface ModuleContext {
 /** Names declared anywhere in the file that hide globals adc relies on. */
 export function shadowedGlobals(file: ts.SourceFile): Set<string> {
   const out = new Set<string>();
+  if (!mayDeclareGlobals(file.text)) return out; // the usual case, without walking every node of the file
   const visit = (node: ts.Node) => {
     const name = (node as { name?: ts.Node }).name;
     const declares =
@@ -39,6 +40,21 @@ export function shadowedGlobals(file: ts.SourceFile): Set<string> {
   };
   visit(file);
   return out;
+}
+
+/**
+ * Whether the text may declare Math, Infinity or NaN: not when each occurrence is a member access
+ * (`Math.sin`, not after `namespace`), as a declared name is never followed by a dot; a unicode
+ * escape (`\u004Dath`) could spell one anywhere.
+ */
+function mayDeclareGlobals(text: string): boolean {
+  if (text.includes("\\u")) return true;
+  const names = /\b(Math|Infinity|NaN)\b/g;
+  for (let m = names.exec(text); m; m = names.exec(text)) {
+    if (text[m.index + m[0].length] !== ".") return true;
+    if (/\b(namespace|module)\s*$/.test(text.slice(Math.max(0, m.index - 30), m.index))) return true;
+  }
+  return false;
 }
 
 /** The names under which the file imports `stopGradient` from "adc". */

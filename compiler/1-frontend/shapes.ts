@@ -1,7 +1,7 @@
 // The shapes of parameters, read off their type annotations: number, number[] (readonly too),
 // Float64Array, Float32Array, number[][], tuples of numbers, and object types whose fields are
 // any of these, nested — written inline or as an interface or type alias declared in the file.
-import * as ts from "typescript";
+import ts from "typescript";
 import { AdcError, spanOf } from "../diagnostics/report.js";
 import { messages } from "../diagnostics/messages.js";
 import type { Shape } from "../ir/types.js";

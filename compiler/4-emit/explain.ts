@@ -1,7 +1,7 @@
 // `adc --explain`: a comment on each statement of the reverse sweep naming its chain-rule step,
 // in the lectures' words: `const dq = z * dout; // mul switches: local gradient z, times the upstream dout`.
 // The default output has none of these (its snapshots do not change).
-import * as ts from "typescript";
+import ts from "typescript";
 import type { AdjStmt } from "../ir/adjoint.js";
 import { substitute, walk, type Expr } from "../ir/expr.js";
 import { simplify } from "../ir/simplify.js";

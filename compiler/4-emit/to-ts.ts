@@ -7,7 +7,7 @@
 // A forward temporary that is used once, in its own block, and not read by the reverse sweep
 // is written inline in its consumer, so only the intermediates the adjoint reads are kept.
 import * as path from "node:path";
-import * as ts from "typescript";
+import ts from "typescript";
 import type { AdjStmt, Adjoint } from "../ir/adjoint.js";
 import { adjStmtsOf } from "../ir/adjoint.js";
 import { walk, type Expr } from "../ir/expr.js";

@@ -15,7 +15,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import { Command, CommanderError } from "commander";
-import * as ts from "typescript";
+import ts from "typescript";
 import * as api from "../../runtime/api.js";
 import * as runtime from "../../runtime/index.js";
 import { gradCheck, type GradCheckReport } from "../../runtime/grad-check.js";

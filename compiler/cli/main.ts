@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command, CommanderError } from "commander";
-import * as ts from "typescript";
+import ts from "typescript";
 import { compile, parse, type CompileResult } from "../index.js";
 import { formatDiagnostic } from "../diagnostics/report.js";
 import { HEADER_PREFIX } from "../4-emit/format.js";

@@ -1,5 +1,5 @@
 // Diagnostics as values, bound to a source span, printed as `path:line:col: error ADCnnnn: …`.
-import * as ts from "typescript";
+import ts from "typescript";
 import type { Span } from "../ir/types.js";
 
 export interface Diagnostic {

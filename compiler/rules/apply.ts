@@ -15,17 +15,30 @@ export function roles(arity: number): Roles {
   return { x: args[0], y: args[1], args, out: { k: "role", role: "out" }, g: { k: "role", role: "g" } };
 }
 
+const templates = new Map<Rule, { grads: (Expr | null)[]; differentiable: boolean[] }[]>();
+
+/** A rule's gradient templates over placeholder roles, built once per rule and arity (the entries are pure; instances are substituted copies). */
+function templatesOf(rule: Rule, arity: number): { grads: (Expr | null)[]; differentiable: boolean[] } {
+  let byArity = templates.get(rule);
+  if (!byArity) templates.set(rule, (byArity = []));
+  if (!byArity[arity]) {
+    const grads = rule.grad(roles(arity));
+    byArity[arity] = { grads, differentiable: grads.map((e) => e !== null) };
+  }
+  return byArity[arity];
+}
+
 /** Which operands of `prim` (with `arity` operands) have a derivative at all. */
 export function differentiableOperands(rule: Rule, arity: number): boolean[] {
   if (rule.kind === "zero") return Array(arity).fill(false);
-  return rule.grad(roles(arity)).map((e) => e !== null);
+  return [...templatesOf(rule, arity).differentiable];
 }
 
 /** `op`'s contribution to the adjoint of operand i: partial * g (or the rule's routed vjp), simplified; null when none. */
 export function contribution(op: Op, i: number): Expr | null {
   const rule = ruleOf(op.prim);
   if (rule.kind === "zero" || rule.kind === "access" || rule.kind === "call") return null;
-  const template = rule.grad(roles(op.args.length))[i];
+  const template = templatesOf(rule, op.args.length).grads[i];
   if (!template) return null;
   const g: Expr = { k: "adj", id: op.result };
   const whole: Expr = rule.kind === "partials" ? { k: "prim", prim: "mul", args: [template, g] } : template;
