@@ -4,6 +4,7 @@
 // contribution to the start-of-iteration adjoint, both are one variable, as a person writes it:
 //   const dt = h * dx;  dx = dt;  dx += … * dt;      (instead of  let dx_2 = dt; …; dx = dx_2)
 import type { AdjStmt, Adjoint } from "../ir/adjoint.js";
+import { exprsOf } from "../ir/adjoint.js";
 import { walk, type Expr } from "../ir/expr.js";
 import type { ValueId } from "../ir/types.js";
 
@@ -57,7 +58,5 @@ function flatten(list: AdjStmt[]): AdjStmt[] {
 }
 
 function reads(x: AdjStmt, id: ValueId): boolean {
-  const exprs: Expr[] =
-    x.kind === "update" ? [x.expr] : x.kind === "call" ? [x.seed] : x.kind === "if" && x.decision !== "stack" ? [x.decision] : [];
-  return exprs.some((e) => [...walk(e)].some((n) => n.k === "adj" && n.id === id));
+  return exprsOf(x).some((e) => [...walk(e)].some((n) => n.k === "adj" && n.id === id));
 }

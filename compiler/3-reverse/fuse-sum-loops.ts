@@ -18,7 +18,7 @@
 //   of the adjoints it adds into;
 // - no local arrays and no calls in it (their reverse has its own order).
 import type { AdjStmt, Adjoint } from "../ir/adjoint.js";
-import { adjStmtsOf } from "../ir/adjoint.js";
+import { adjStmtsOf, exprsOf } from "../ir/adjoint.js";
 import { walk, type Expr } from "../ir/expr.js";
 import type { Structure } from "../ir/structure.js";
 import { opsOf, type Block, type Carried, type LoopRegion, type Operand, type ValueId } from "../ir/types.js";
@@ -192,15 +192,6 @@ function earlyStatements(
 function writes(x: AdjStmt): ValueId[] {
   if (x.kind === "update" || x.kind === "declare" || x.kind === "zeros") return [x.target];
   if (x.kind === "call") return x.targets.filter((t): t is ValueId => t !== null);
-  return [];
-}
-
-function exprsOf(x: AdjStmt): Expr[] {
-  if (x.kind === "update") return [x.expr, ...(x.path ?? []).flatMap((p) => ("index" in p ? [p.index] : []))];
-  if (x.kind === "call") return [x.seed];
-  if (x.kind === "if") return x.decision === "stack" ? [] : [x.decision];
-  if (x.kind === "loop") return x.count ? [x.count] : [];
-  if (x.kind === "guard") return [x.cond];
   return [];
 }
 

@@ -13,7 +13,7 @@
 // values computed again among those statements move before the test, so the stacks are read
 // in the same order either way.
 import type { AdjStmt, Adjoint } from "../ir/adjoint.js";
-import { adjStmtsOf } from "../ir/adjoint.js";
+import { adjStmtsOf, exprsOf } from "../ir/adjoint.js";
 import { walk, type Expr } from "../ir/expr.js";
 import type { ValueId } from "../ir/types.js";
 
@@ -126,18 +126,6 @@ function readsAdjoint(e: Expr): boolean {
 }
 
 function readsAny(st: AdjStmt, ids: Set<ValueId>): boolean {
-  const exprs: Expr[] =
-    st.kind === "update"
-      ? [st.expr, ...(st.path ?? []).flatMap((p) => ("index" in p ? [p.index] : []))]
-      : st.kind === "call"
-        ? [st.seed]
-        : st.kind === "if" && st.decision !== "stack"
-          ? [st.decision]
-          : st.kind === "loop" && st.count
-            ? [st.count]
-            : st.kind === "guard"
-              ? [st.cond]
-              : [];
   const touches = (e: Expr) => [...walk(e)].some((n) => (n.k === "adj" || n.k === "adjAt") && ids.has(n.id));
-  return exprs.some(touches) || ((st.kind === "update" || st.kind === "declare") && ids.has(st.target));
+  return exprsOf(st).some(touches) || ((st.kind === "update" || st.kind === "declare") && ids.has(st.target));
 }

@@ -9,7 +9,7 @@
 import * as path from "node:path";
 import ts from "typescript";
 import type { AdjStmt, Adjoint } from "../ir/adjoint.js";
-import { adjStmtsOf } from "../ir/adjoint.js";
+import { adjStmtsOf, exprsOf } from "../ir/adjoint.js";
 import { walk, type Expr } from "../ir/expr.js";
 import type { CallTarget } from "../1-frontend/find-derivatives.js";
 import { storageOf } from "../ir/storage.js";
@@ -619,7 +619,7 @@ class FunctionEmitter {
         (x.kind === "update" && !updates.includes(x) && this.rootOf(x.target) === root) ||
         ((x.kind === "declare" || x.kind === "zeros") && this.rootOf(x.target) === root) ||
         (x.kind === "call" && x.targets.some((t) => t !== null && this.rootOf(t) === root)) ||
-        exprsRead(x).some((e) => [...walk(e)].some((n) => (n.k === "adj" || n.k === "adjAt") && this.rootOf(n.id) === root));
+        exprsOf(x).some((e) => [...walk(e)].some((n) => (n.k === "adj" || n.k === "adjAt") && this.rootOf(n.id) === root));
       if (all.some(touches)) continue;
       const indexText = index.k === "val" && this.names.value.has(index.id) ? this.name(index.id) : "i";
       const name = this.names.namer.claim(`${this.viewName(target)}_${indexText}`);
@@ -667,7 +667,7 @@ class FunctionEmitter {
     const need = (e: Expr) => [...walk(e)].forEach((n) => n.k === "val" && needed.add(n.id));
     for (const x of stmts) {
       if (x.kind === "recompute") continue;
-      exprsRead(x).forEach(need);
+      exprsOf(x).forEach(need);
       if (x.kind === "call") x.op.args.forEach((o) => o.kind === "value" && needed.add(o.id));
       if (x.kind === "if" && x.decision === "stack") need(operandExpr(x.region.cond));
     }
@@ -1612,16 +1612,6 @@ function ifStatement(cond: ts.Expression, then: ts.Statement[], otherwise: ts.St
   const elseBranch =
     otherwise.length === 1 && ts.isIfStatement(otherwise[0]) && !hasComments(otherwise[0]) ? otherwise[0] : f.createBlock(otherwise, true);
   return f.createIfStatement(cond, f.createBlock(then, true), elseBranch);
-}
-
-/** The expressions an adjoint statement evaluates itself (not its nested statements'). */
-function exprsRead(x: AdjStmt): Expr[] {
-  if (x.kind === "update") return [x.expr, ...(x.path ?? []).flatMap((p) => ("index" in p ? [p.index] : []))];
-  if (x.kind === "call") return [x.seed];
-  if (x.kind === "if") return x.decision === "stack" ? [] : [x.decision];
-  if (x.kind === "loop") return x.count ? [x.count] : [];
-  if (x.kind === "guard") return [x.cond];
-  return [];
 }
 
 function hasComments(node: ts.Node): boolean {

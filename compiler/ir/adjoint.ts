@@ -76,6 +76,16 @@ export interface Adjoint {
 
 export const SEED: Expr = { k: "role", role: "seed" };
 
+/** The expressions an adjoint statement evaluates itself (not those of the statements inside it). */
+export function exprsOf(x: AdjStmt): Expr[] {
+  if (x.kind === "update") return [x.expr, ...(x.path ?? []).flatMap((p) => ("index" in p ? [p.index] : []))];
+  if (x.kind === "call") return [x.seed];
+  if (x.kind === "if") return x.decision === "stack" ? [] : [x.decision];
+  if (x.kind === "loop") return x.count ? [x.count] : [];
+  if (x.kind === "guard") return [x.cond];
+  return [];
+}
+
 /** Every adjoint statement of a list, nested ones included, in order. */
 export function* adjStmtsOf(list: AdjStmt[]): Generator<AdjStmt> {
   for (const s of list) {
