@@ -12,7 +12,7 @@ import { substitute, walk, type Expr } from "../ir/expr.js";
 import { isZero } from "../ir/simplify.js";
 import { loopDepthOf, type Structure } from "../ir/structure.js";
 import { storageOf } from "../ir/storage.js";
-import { opsOf, type Block, type Func, type LoopRegion, type Op, type Operand, type ValueId } from "../ir/types.js";
+import { opsOf, regionsOf, type Block, type Func, type LoopRegion, type Op, type Operand, type ValueId } from "../ir/types.js";
 import { operandExpr, pathExprs } from "../rules/apply.js";
 import { ruleOf } from "../rules/table.js";
 import { AdcError } from "../diagnostics/report.js";
@@ -403,28 +403,60 @@ function restorableVersions(func: Func, storage: Map<ValueId, ValueId>, final: S
     }
   };
   visit(func.body);
-  const out = new Set<ValueId>();
-  for (const v of made) {
+  const eligible = (v: ValueId) => {
     const root = storage.get(v);
     const shape = root === undefined ? undefined : func.values[root].shape;
-    if (final.has(v) || root === undefined || s.home.get(root) !== func.body) continue;
-    if (shape?.kind !== "array" || shape.element.kind !== "number") continue;
-    // the loops around v: going round one of them is the next iteration (allowed to write)
+    return root !== undefined && s.home.get(root) === func.body && shape?.kind === "array" && shape.element.kind === "number";
+  };
+  // the versions reachable from v in the same round of every loop around it (going round one of
+  // those loops is a later round), and whether one of them is written
+  const sameRound = (v: ValueId): { reached: Set<ValueId>; written: boolean } => {
     const around = new Set<LoopRegion>();
     for (let b: Block | undefined = s.home.get(v); b; b = s.parent.get(b)) {
       const r = s.region.get(b);
       if (r?.kind === "loop" && b === r.body) around.add(r);
     }
-    const seen = new Set([v]);
+    const reached = new Set([v]);
     const todo = [v];
     let written = false;
-    while (todo.length && !written) {
+    while (todo.length) {
       const x = todo.pop()!;
       if (writes.has(x)) written = true;
-      for (const e of next.get(x) ?? []) if (!(e.loop && around.has(e.loop)) && !seen.has(e.to)) (seen.add(e.to), todo.push(e.to));
+      for (const e of next.get(x) ?? []) if (!(e.loop && around.has(e.loop)) && !reached.has(e.to)) (reached.add(e.to), todo.push(e.to));
     }
-    if (!written) out.add(v);
+    reached.delete(v);
+    return { reached, written };
+  };
+  // written again only in a later round: restored where the reverse sweep reaches the version
+  const out = new Set<ValueId>();
+  for (const v of made) if (!final.has(v) && eligible(v) && !sameRound(v).written) out.add(v);
+  // a loop's version at the start of a round, written again later in the same round (a layer's
+  // input h, read by the layer and then overwritten with its output): pushed whole when the
+  // round starts and restored when its reverse starts, instead of stacking each read. Only when
+  // every other version made in the round has its reads stacked (neither final nor restored: the
+  // restore leaves the array as it was at the round's start for the whole reverse of the round;
+  // versions after the loop are reversed before it), only the innermost of such loops, and only
+  // when every read is in a loop inside the round (a copy costs the array's length per round: it
+  // pays where a round reads the array many times, not where it reads one element)
+  const starts = new Map<ValueId, Set<ValueId>>();
+  const loads = [...opsOf(func.body)].filter((op) => op.prim === "load" && op.args[0].kind === "value");
+  const read = new Set(loads.map((op) => (op.args[0] as { id: ValueId }).id));
+  const readInInnerLoops = (v: ValueId, loop: LoopRegion) =>
+    loads.every((op) => (op.args[0] as { id: ValueId }).id !== v || s.depth.get(s.home.get(op.result)!)! > s.depth.get(loop.body)!);
+  for (const loop of regionsOf(func.body)) {
+    if (loop.kind !== "loop") continue;
+    const inside = (u: ValueId) => {
+      for (let b = s.home.get(u); b; b = s.parent.get(b)) if (b === loop.body) return true;
+      return false;
+    };
+    for (const { phi: v } of loop.carried) {
+      if (!read.has(v) || !storage.has(v) || !eligible(v) || out.has(v) || final.has(v) || !readInInnerLoops(v, loop)) continue;
+      const reached = new Set([...sameRound(v).reached].filter(inside));
+      if ([...reached].some((u) => read.has(u) && (out.has(u) || final.has(u)))) continue;
+      starts.set(v, reached);
+    }
   }
+  for (const [v, reached] of starts) if (![...reached].some((u) => starts.has(u))) out.add(v);
   return out;
 }
 

@@ -882,6 +882,8 @@ class FunctionEmitter {
     }
     if (rows) body.push(constDecl(rows.row, f.createPostfixUnaryExpression(f.createIdentifier(rows.at), SK.PlusPlusToken)));
     for (const c of this.carriedOf(st)) body.push(...this.pushIfStacked(c.phi));
+    // a local array as the round starts, when the round writes it after reading it (`snap_h.pushAll(h)`)
+    for (const c of st.carried) body.push(...this.snapshot(c.phi));
     const promoted = fusion ? this.promote(st.id, this.fusedRest.get(st.id)!) : { before: [], after: [] };
     out.push(...promoted.before);
     if (fusion) {
