@@ -821,7 +821,7 @@ async function main(): Promise<void> {
   );
   const perLayer = linDb.b;
   L.push(
-    `  memory: adc's stacks grow as H^${f2(fits.w4b.k)} with three H x H layers (${fmtBytes(width4[width4.length - 1].bytes[0])} at H = 512) and by ${Math.round(perLayer).toLocaleString("en-US")} B per H x H layer at H = 64, of which 8 H^2 = ${(8 * 64 * 64).toLocaleString("en-US")} B is h stacked at every read (h is overwritten later in the same layer); one copy of h per layer would be 8 H = 512 B`,
+    `  memory: adc's stacks grow as H^${f2(fits.w4b.k)} with three H x H layers (${fmtBytes(width4[width4.length - 1].bytes[0])} at H = 512) and by ${Math.round(perLayer).toLocaleString("en-US")} B per H x H layer at H = 64, ${perLayer >= 8 * 64 * 64 ? `of which 8 H^2 = ${(8 * 64 * 64).toLocaleString("en-US")} B is h stacked at every read (h is overwritten later in the same layer); one copy of h per layer would be 8 H = 512 B` : `that is one copy of h (8 H = 512 B: h is read H times per unit and overwritten later in the same layer) and the layer's tanh outputs (8 H)`}`,
   );
   L.push(
     `  steps: time exponent ${f2(fits.sa.k)}, stack bytes exponent ${f2(fits.sb0.k)} — ${agree(Math.abs(fits.sa.k - 1) <= 0.1 && Math.abs(fits.sb0.k - 1) <= 0.1)} with linear in the steps (${(steps[steps.length - 1].bytes[0] / steps[steps.length - 1].size).toFixed(1)} / ${(steps[steps.length - 1].bytes[1] / steps[steps.length - 1].size).toFixed(1)} bytes per step at 10^6)`,
