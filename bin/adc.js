@@ -6,9 +6,7 @@
 // compiler's many briefly warm functions than it saved: measured, the CLI on a 2,000-line file took
 // about 40% less CPU time (and on 8,000 lines about 25% less) under load on 2 cores.
 require("node:v8").setFlagsFromString("--interrupt-budget=540672");
-// V8's compiled code for the modules it loads (TypeScript's 9 MB above all), kept between runs
-// in the temp folder: what Node 22's module.enableCompileCache() does; Node 20 has no such thing
-require("v8-compile-cache");
+const saveCache = require("./compile-cache.js").loadTypeScriptCached();
 let cli;
 try {
   cli = require("../dist/compiler/cli/main.js");
@@ -22,6 +20,7 @@ try {
 cli.main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    if (saveCache) saveCache();
   },
   (e) => {
     console.error(`adc: internal error: ${e && e.message ? e.message : e}`);
