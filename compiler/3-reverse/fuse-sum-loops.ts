@@ -30,7 +30,8 @@ export interface Fusion {
   early: AdjStmt[];
 }
 
-const LOCAL_ARRAYS = new Set(["allocate", "arrayLiteral", "load", "store", "callTagged"]);
+// local arrays (written in place, their reverse restores and zeroes elements in order) and calls
+const KEPT_IN_ORDER = new Set(["allocate", "arrayLiteral", "load", "store", "callTagged"]);
 
 export function planFusion(a: Adjoint, s: Structure, block: Block, list: AdjStmt[]): { fused: Map<number, Fusion>; rest: AdjStmt[] } {
   const fused = new Map<number, Fusion>();
@@ -52,7 +53,7 @@ export function planFusion(a: Adjoint, s: Structure, block: Block, list: AdjStmt
 
 /** The loop carries no active value but accumulators, and holds no local arrays or calls. */
 function sumsOnly(a: Adjoint, loop: LoopRegion): boolean {
-  for (const op of opsOf([loop])) if (LOCAL_ARRAYS.has(op.prim)) return false;
+  for (const op of opsOf([loop])) if (KEPT_IN_ORDER.has(op.prim)) return false;
   const uses = usesIn([loop]);
   return loop.carried.every((c) => !(a.active.has(c.phi) || a.active.has(c.result)) || accumulates(c, loop, uses));
 }
