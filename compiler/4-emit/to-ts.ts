@@ -10,7 +10,7 @@ import * as path from "node:path";
 import ts from "typescript";
 import type { AdjStmt, Adjoint } from "../ir/adjoint.js";
 import { adjStmtsOf, exprsOf } from "../ir/adjoint.js";
-import { walk, type Expr } from "../ir/expr.js";
+import { sameExpr, walk, type Expr } from "../ir/expr.js";
 import type { CallTarget } from "../1-frontend/find-derivatives.js";
 import { storageOf } from "../ir/storage.js";
 import { planFusion, type Fusion } from "../3-reverse/fuse-sum-loops.js";
@@ -299,16 +299,18 @@ class FunctionEmitter {
   private readonly live = new Set<ValueId>();
   /** Ifs in fused loops whose decision the reverse reads from the condition itself, not from a bit stack. */
   private readonly liveBits = new Set<number>();
-  /** The fused loops whose iteration's reverse is being emitted (innermost last). */
-  private readonly reversingIn: LoopRegion[] = [];
+  /**
+   * Where reverse statements are being emitted inside the forward sweep (a fused loop's body, or
+   * just before the loop for what it needs first), innermost last: what the forward sweep declared
+   * there, or in a block around, is not declared again.
+   */
+  private readonly forwardScopes: { block: Block; before?: LoopRegion }[] = [];
   /** Updates `dA[i] += e` added up in a local over their loop instead (see promote()), to its name. */
   private readonly promoted = new Map<AdjStmt, string>();
   /** Values computed again only for values the forward sweep has in scope (fused loops): not emitted. */
   private readonly skipped = new Set<ValueId>();
   /** The operations the forward sweep emits (by result). */
   private readonly forwardOps = new Set<ValueId>();
-  /** Values emitted statements must not declare again (the forward sweep has them in scope). */
-  private inScope = new Set<ValueId>();
   /** Loops whose trip count the forward sweep declared at the function's top level. */
   private readonly countedBefore = new Set<number>();
   private readonly mutable = new Set<ValueId>();
@@ -612,7 +614,7 @@ class FunctionEmitter {
     const all = [...adjStmtsOf(body)];
     for (const [target, updates] of groups) {
       const index = (updates[0].path![0] as { index: Expr }).index;
-      if (!updates.every((u) => JSON.stringify((u.path![0] as { index: Expr }).index) === JSON.stringify(index))) continue;
+      if (!updates.every((u) => sameExpr((u.path![0] as { index: Expr }).index, index))) continue;
       // nothing else in the loop reads or writes any part of the same array's adjoint
       const root = this.rootOf(target);
       const touches = (x: AdjStmt) =>
@@ -684,12 +686,13 @@ class FunctionEmitter {
     return recomputes.map((r) => r.value).filter((v) => this.a.func.values[v].type !== "object" && !needed.has(v));
   }
 
-  /** Inside the reverse of a fused loop's iteration: is v declared by the forward sweep in a block around it? */
+  /** Inside the forward sweep (see forwardScopes): has it declared v already, here or in a block around? */
   private declaredAround(v: ValueId): boolean {
-    const loop = this.reversingIn[this.reversingIn.length - 1];
-    if (!loop || this.inlined.has(v) || !this.forwardOps.has(v)) return false;
+    const scope = this.forwardScopes[this.forwardScopes.length - 1];
+    if (!scope || this.inlined.has(v) || !this.forwardOps.has(v)) return false;
     const home = this.s.home.get(v);
-    for (let b: Block | undefined = loop.body; b; b = this.s.parent.get(b)) if (b === home) return true;
+    if (home === scope.block && scope.before) return home.findIndex((x) => x.kind === "op" && x.result === v) < home.indexOf(scope.before);
+    for (let b: Block | undefined = scope.block; b; b = this.s.parent.get(b)) if (b === home) return true;
     return false;
   }
 
@@ -822,13 +825,9 @@ class FunctionEmitter {
     // a sum whose adjoint is known before it: that adjoint first, then each iteration's reverse inside it
     const fusion = this.fusion.get(st.id);
     if (fusion) {
-      // a value computed again that the forward sweep already has in scope is not declared twice
-      const early = fusion.early.filter(
-        (x) => !(x.kind === "recompute" && !this.inlined.has(x.value) && !this.namedRows.get(x.value)?.view),
-      );
-      this.inScope = new Set(early.flatMap((x) => (x.kind === "recompute" && !this.inlined.has(x.value) ? [x.value] : [])));
-      out.push(...this.takeViews(), ...this.reverse(early));
-      this.inScope = new Set();
+      this.forwardScopes.push({ block: this.s.parent.get(st.body)!, before: st });
+      out.push(...this.takeViews(), ...this.reverse(fusion.early));
+      this.forwardScopes.pop();
     }
     for (const c of this.carriedOf(st)) {
       const init = this.numeric(c.init);
@@ -888,11 +887,11 @@ class FunctionEmitter {
     out.push(...promoted.before);
     if (fusion) {
       body.push(...this.forward(st.body));
-      this.reversingIn.push(st);
+      this.forwardScopes.push({ block: st.body });
       const rest = this.fusedRest.get(st.id)!;
       for (const v of this.unusedRecomputes(rest)) this.skipped.add(v);
       const back = f.createBlock(this.reverse(rest, st.stmt), true);
-      this.reversingIn.pop();
+      this.forwardScopes.pop();
       comment(back, " this iteration, reversed");
       body.push(back);
     } else body.push(...this.forward(st.body));
@@ -1147,7 +1146,7 @@ class FunctionEmitter {
         // was taken out of a loop (`const W_i = W[i]; const dW_i = dW[i];`)
         if (this.skipped.has(st.value)) return [];
         const row = this.namedRows.get(st.value);
-        const there = this.inScope.has(st.value) || this.declaredAround(st.value);
+        const there = this.declaredAround(st.value);
         if (row) {
           const out: ts.Statement[] = [];
           if (row.value && !there) out.push(constDecl(row.value, this.opExpr(this.ops.get(st.value)!, true)));
