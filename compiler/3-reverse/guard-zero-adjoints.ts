@@ -26,6 +26,8 @@ export function guardZeroAdjoints(a: Adjoint): Adjoint {
     if (st.kind === "call") for (const t of st.targets) if (t !== null) wrote(t, 2);
   }
   const only = (t: ValueId) => writes.get(t) === 1;
+  // the gradient record is filled from these after the reverse sweep
+  const returned = new Set(a.gradients.flatMap((g) => (g.adjoint === null ? [] : [g.adjoint])));
 
   const visit = (list: AdjStmt[]): AdjStmt[] => {
     const nested = list.map((st): AdjStmt => {
@@ -53,7 +55,8 @@ export function guardZeroAdjoints(a: Adjoint): Adjoint {
       }
       // worth a test only when it skips a loop; and nothing after may read what the block declares
       const skipsLoop = guarded.some((g) => g.kind === "loop");
-      const readLater = nested.slice(j).some((t) => [...adjStmtsOf([t])].some((x) => readsAny(x, zero)));
+      const readLater =
+        [...zero].some((id) => returned.has(id)) || nested.slice(j).some((t) => [...adjStmtsOf([t])].some((x) => readsAny(x, zero)));
       if (!skipsLoop || readLater) {
         out.push(st);
         continue;

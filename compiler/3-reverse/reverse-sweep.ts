@@ -19,6 +19,7 @@ import { AdcError } from "../diagnostics/report.js";
 import { messages } from "../diagnostics/messages.js";
 import { carryInPlace } from "./carry-in-place.js";
 import { coalesceCopies } from "./coalesce-copies.js";
+import { dropEmptyRegions } from "./drop-empty-regions.js";
 import { guardZeroAdjoints } from "./guard-zero-adjoints.js";
 import { removeDeadAdjoints } from "./dead-adjoints.js";
 import { placeDeclarations } from "./declarations.js";
@@ -325,7 +326,7 @@ export function reverse(a: Analysed): Adjoint {
   const gradients = func.params.filter((p) => p.wrt).map((param) => ({ param, adjoint: has.has(param.value) ? param.value : null }));
   const forward = liveForward(func, record, recording);
   return guardZeroAdjoints(
-    carryInPlace(coalesceCopies({ func, active, record, recording, forward, reverse: withDeclarations, gradients })),
+    dropEmptyRegions(carryInPlace(coalesceCopies({ func, active, record, recording, forward, reverse: withDeclarations, gradients }))),
   );
 }
 
