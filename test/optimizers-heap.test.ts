@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { expect, it } from "vitest";
 
 it("50,000 steps of each optimizer on a 2-layer network's record: no garbage collection, heap flat", () => {
-  const child = path.join(import.meta.dirname, "helpers", "optimizer-steps.mjs");
+  const child = path.join(__dirname, "helpers", "optimizer-steps.mjs");
   const run = spawnSync(process.execPath, ["--no-concurrent-recompilation", "--trace-deopt", child], { encoding: "utf8" });
   expect(run.status, run.stderr).toBe(0);
   const lines = run.stdout.split("\n");
