@@ -130,45 +130,49 @@ function central(f: (...a: Args) => number, args: Args): { x: number[]; W: numbe
 const flat = (g: { x: number[]; W: number[][]; c: number }) => [...g.x, ...g.W.flat(), g.c];
 
 describe("random programs over arrays", () => {
-  it(`${SEEDS.length} programs: the gradient matches the interpreters and central differences`, async () => {
-    for (const seed of SEEDS) {
-      const r = mulberry32(seed);
-      const source = program(r);
-      const where = `\n(seed ${seed})\n${source}`;
-      const result = await compileText("random.ts", source);
-      expect(
-        result.diagnostics.map((d) => d.message),
-        `diagnostics${where}`,
-      ).toEqual([]);
-      const original = loadModule(source, "random.ts").f as (...a: Args) => number;
-      const gen = loadModule(result.code!, "random.grad.ts");
-      const fGrad = gen.fGrad as (...a: Args) => { value: number; grad: { x: number[]; W: number[][]; c: number } };
-      for (let p = 0; p < 2; p++) {
-        const args = point(r);
-        const value = original(...args);
-        const emitted = fGrad(...args);
-        expect(emitted.value, `value${where}`).toBe(value);
-        const fn = result.functions[0];
-        expect(interpret(fn.ir, args as unknown as number[]).value, `IR interpreter${where}`).toBe(value);
-        const ir = interpretAdjoint(fn.adjoint, args as unknown as number[]);
-        const fromIR = flat(ir.grad as unknown as { x: number[]; W: number[][]; c: number });
-        const mine = flat(emitted.grad);
-        // the same number, or both the same infinity or NaN (a value that overflows: seed 7139)
-        const agree = (g: number, h: number) => Object.is(g, h) || Math.abs(g - h) < 1e-9 * (1 + Math.abs(g));
-        mine.forEach((g, k) => expect(agree(g, fromIR[k]), `adjoint interpreter, entry ${k}: ${g} vs ${fromIR[k]}${where}`).toBe(true));
-        // central differences judge where f and they are finite
-        if (!Number.isFinite(value)) continue;
-        const fd = flat(central(original, args));
-        // truncation error, plus the rounding of f's two values divided by 2h: a program whose
-        // value is 4e10 (seed 1331) differs by 0.3 at h = 1e-5 from its exact derivative
-        const rounding = (4 * Number.EPSILON * Math.abs(value)) / H;
-        mine.forEach((g, k) => {
-          if (Number.isFinite(fd[k]))
-            expect(Math.abs(g - fd[k]), `central differences, entry ${k}: ${g} vs ${fd[k]}${where}`).toBeLessThan(
-              1e-5 * (1 + Math.abs(g)) + rounding,
-            );
-        });
+  it(
+    `${SEEDS.length} programs: the gradient matches the interpreters and central differences`,
+    async () => {
+      for (const seed of SEEDS) {
+        const r = mulberry32(seed);
+        const source = program(r);
+        const where = `\n(seed ${seed})\n${source}`;
+        const result = await compileText("random.ts", source);
+        expect(
+          result.diagnostics.map((d) => d.message),
+          `diagnostics${where}`,
+        ).toEqual([]);
+        const original = loadModule(source, "random.ts").f as (...a: Args) => number;
+        const gen = loadModule(result.code!, "random.grad.ts");
+        const fGrad = gen.fGrad as (...a: Args) => { value: number; grad: { x: number[]; W: number[][]; c: number } };
+        for (let p = 0; p < 2; p++) {
+          const args = point(r);
+          const value = original(...args);
+          const emitted = fGrad(...args);
+          expect(emitted.value, `value${where}`).toBe(value);
+          const fn = result.functions[0];
+          expect(interpret(fn.ir, args as unknown as number[]).value, `IR interpreter${where}`).toBe(value);
+          const ir = interpretAdjoint(fn.adjoint, args as unknown as number[]);
+          const fromIR = flat(ir.grad as unknown as { x: number[]; W: number[][]; c: number });
+          const mine = flat(emitted.grad);
+          // the same number, or both the same infinity or NaN (a value that overflows: seed 7139)
+          const agree = (g: number, h: number) => Object.is(g, h) || Math.abs(g - h) < 1e-9 * (1 + Math.abs(g));
+          mine.forEach((g, k) => expect(agree(g, fromIR[k]), `adjoint interpreter, entry ${k}: ${g} vs ${fromIR[k]}${where}`).toBe(true));
+          // central differences judge where f and they are finite
+          if (!Number.isFinite(value)) continue;
+          const fd = flat(central(original, args));
+          // truncation error, plus the rounding of f's two values divided by 2h: a program whose
+          // value is 4e10 (seed 1331) differs by 0.3 at h = 1e-5 from its exact derivative
+          const rounding = (4 * Number.EPSILON * Math.abs(value)) / H;
+          mine.forEach((g, k) => {
+            if (Number.isFinite(fd[k]))
+              expect(Math.abs(g - fd[k]), `central differences, entry ${k}: ${g} vs ${fd[k]}${where}`).toBeLessThan(
+                1e-5 * (1 + Math.abs(g)) + rounding,
+              );
+          });
+        }
       }
-    }
-  }, 120_000);
+    },
+    60_000 + 100 * SEEDS.length,
+  );
 });
