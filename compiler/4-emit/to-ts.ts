@@ -281,6 +281,8 @@ class FunctionEmitter {
   private readonly a: Adjoint;
   private readonly s: Structure;
   private readonly ops = new Map<ValueId, Op>();
+  /** The booleans loops carry (computed on first use). */
+  private loopFlags: Set<ValueId> | undefined;
   private readonly inlined = new Set<ValueId>();
   private readonly hoisted = new Set<ValueId>();
   private readonly names: FunctionNames;
@@ -988,7 +990,24 @@ class FunctionEmitter {
   }
 
   private define(v: ValueId, e: ts.Expression): ts.Statement {
-    return this.hoisted.has(v) ? assign(this.name(v), e) : constDecl(this.name(v), e);
+    if (this.hoisted.has(v)) return assign(this.name(v), e);
+    // a flag made from a loop's own flag (`b = b || x > 0`) gets its type written out:
+    // TypeScript narrows a boolean variable by what is assigned to it, so the flag's type would
+    // depend on itself through the loop ("implicitly has type 'any'")
+    const fromLoopFlag = this.a.func.values[v].type === "boolean" && this.readsLoopFlag(v);
+    return constDecl(this.name(v), e, fromLoopFlag ? typeNode("boolean") : undefined);
+  }
+
+  /** Whether v's expression, with what is written into it, reads a boolean a loop carries. */
+  private readsLoopFlag(v: ValueId): boolean {
+    const op = this.ops.get(v);
+    if (!op) return false;
+    const flags = (this.loopFlags ??= new Set(
+      [...regions(this.a.func.body)].flatMap((r) =>
+        r.kind === "loop" ? r.carried.filter((c) => this.a.func.values[c.phi].type === "boolean").map((c) => c.phi) : [],
+      ),
+    ));
+    return op.args.some((x) => x.kind === "value" && (flags.has(x.id) || (this.inlined.has(x.id) && this.readsLoopFlag(x.id))));
   }
 
   // `if (at_x === buf_x.length) buf_x = stack_x.grow(); buf_x[at_x++] = x;`
@@ -1577,10 +1596,10 @@ function param(name: string, type: ts.TypeNode): ts.ParameterDeclaration {
   return f.createParameterDeclaration(undefined, undefined, name, undefined, type);
 }
 
-function constDecl(name: string, init: ts.Expression): ts.Statement {
+function constDecl(name: string, init: ts.Expression, type?: ts.TypeNode): ts.Statement {
   return f.createVariableStatement(
     undefined,
-    f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, undefined, init)], ts.NodeFlags.Const),
+    f.createVariableDeclarationList([f.createVariableDeclaration(name, undefined, type, init)], ts.NodeFlags.Const),
   );
 }
 
