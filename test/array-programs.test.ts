@@ -6,6 +6,10 @@
 // checked against the IR interpreter (value semantics: every write copies the array, so the
 // emitted code's writing in place is checked too), the adjoint interpreter, and central
 // differences of the original (the programs are smooth: branches depend on indices only).
+// Every third program is one of sums: s is only added to (but for a loop whose term reads s),
+// and some loops add terms of the parameters alone, which the reverse sweep reverses iteration
+// by iteration inside the forward loop (3-reverse/fuse-sum-loops.ts); removing its check that
+// the sum is only added to makes this test fail.
 // ADC_ARRAY_RUNS sets the number of programs (default 400), ADC_ARRAY_SEED the first seed; by
 // default the seeds of programs that once failed are run too.
 import { describe, expect, it } from "vitest";
@@ -37,12 +41,19 @@ function mulberry32(seed: number): Rand {
 
 const pick = <T>(r: Rand, xs: T[]): T => xs[Math.floor(r() * xs.length)];
 
-/** A smooth expression of the values at index `i` (a loop counter, or a literal index). */
-function expr(r: Rand, i: string, depth = 0): string {
-  const leaves = [`x[${i}]`, `a[${i}]`, `b[${i}]`, `W[0][${i}]`, `W[1][${i}]`, `M[1][${i}]`, "c", "s", "0.5", "1.5"];
+/**
+ * A smooth expression of the values at index `i` (a loop counter, or a literal index). In a
+ * program of sums nothing reads s: it is only added to, so its adjoint is known before every
+ * loop that adds into it, and those loops are reversed iteration by iteration (fuse-sum-loops).
+ */
+function expr(r: Rand, sums: boolean | "params", i: string, depth = 0): string {
+  const leaves =
+    sums === "params"
+      ? [`x[${i}]`, `W[0][${i}]`, `W[1][${i}]`, "c", "0.5", "1.5"]
+      : [`x[${i}]`, `a[${i}]`, `b[${i}]`, `W[0][${i}]`, `W[1][${i}]`, `M[1][${i}]`, "c", ...(sums ? [] : ["s"]), "0.5", "1.5"];
   if (depth >= 2 || r() < 0.35) return pick(r, leaves);
-  const e1 = expr(r, i, depth + 1);
-  const e2 = expr(r, i, depth + 1);
+  const e1 = expr(r, sums, i, depth + 1);
+  const e2 = expr(r, sums, i, depth + 1);
   return pick(r, [
     `(${e1} + ${e2})`,
     `(${e1} - ${e2})`,
@@ -54,33 +65,44 @@ function expr(r: Rand, i: string, depth = 0): string {
   ]);
 }
 
-function statement(r: Rand): string {
-  const e = (i: string) => expr(r, i);
+function statement(r: Rand, sums: boolean): string {
+  const e = (i: string) => expr(r, sums, i);
   const k = String(Math.floor(r() * N));
   return pick(r, [
     () => `for (let i = 0; i < N; i++) a[i] = ${e("i")};`,
     () => `for (let i = 0; i < N; i++) a[i] += ${e("i")};`,
     () => `for (let i = 0; i < N; i++) b[N - 1 - i] = ${e("i")};`,
     () => `for (let i = 1; i < N; i++) b[i] += 0.5 * b[i - 1];`,
-    () => `for (let j = 0; j < N; j++) {\n    for (let q = 0; q < R; q++) a[j] += W[q][j] * ${expr(r, "j")};\n  }`,
+    () => `for (let j = 0; j < N; j++) {\n    for (let q = 0; q < R; q++) a[j] += W[q][j] * ${expr(r, sums, "j")};\n  }`,
     () => `for (let q = 0; q < R; q++) {\n    for (let i = 0; i < N; i++) M[q][i] += W[q][i] * ${e("i")};\n  }`,
     () =>
-      `for (let j = 0; j < N; j++) {\n    for (let q = 0; q < R; q++) {\n      a[j] += W[q][j] * ${expr(r, "j")};\n      a[j] = a[j] * 0.9 + 0.1 * ${expr(r, "j")};\n    }\n  }`,
+      `for (let j = 0; j < N; j++) {\n    for (let q = 0; q < R; q++) {\n      a[j] += W[q][j] * ${expr(r, sums, "j")};\n      a[j] = a[j] * 0.9 + 0.1 * ${expr(r, sums, "j")};\n    }\n  }`,
     () => `for (let i = 0; i < N; i++) {\n    if (i % 2 === 0) a[i] = ${e("i")};\n    else b[i] -= ${e("i")};\n  }`,
     // a batch: the array is written again in the next round, its reads in between come back from a snapshot
     () =>
       `for (let n = 0; n < 2; n++) {\n    for (let i = 0; i < N; i++) b[i] = ${e("i")};\n    for (let i = 0; i < N; i++) s += b[i] * ${e("i")};\n  }`,
-    () => `a[${k}] = ${expr(r, k)};`,
-    () => `b[${k}] *= ${expr(r, k)};`,
-    () => `s += a[${k}] * ${expr(r, k)};`,
+    () => `a[${k}] = ${expr(r, sums, k)};`,
+    () => `b[${k}] *= ${expr(r, sums, k)};`,
+    () => `s += a[${k}] * ${expr(r, sums, k)};`,
     () => `for (let i = 0; i < N; i++) s += a[i] * b[i] + M[0][i];`,
-    () => `const t${k} = a[${k}];\n  a[${k}] = ${expr(r, k)};\n  s += t${k} * a[${k}];`,
+    () => `const t${k} = a[${k}];\n  a[${k}] = ${expr(r, sums, k)};\n  s += t${k} * a[${k}];`,
+    // sums of the parameters alone: reversed iteration by iteration, reading x and W where they are
+    ...(sums
+      ? [
+          () => `for (let i = 0; i < N; i++) s += ${expr(r, "params", "i")};`,
+          () =>
+            `for (let i = 0; i < N; i++) {\n    if (i % 2 === 0) s += ${expr(r, "params", "i")};\n    else s -= 0.5 * ${expr(r, "params", "i")};\n  }`,
+          () => `for (let q = 0; q < R; q++) {\n    for (let i = 0; i < N; i++) s += W[q][i] * ${expr(r, "params", "i")};\n  }`,
+          // not a sum: a term reads s (must not be reversed iteration by iteration)
+          () => `for (let i = 0; i < N; i++) s += ${expr(r, "params", "i")} * (1 + 0.1 * s);`,
+        ]
+      : []),
   ])();
 }
 
-function program(r: Rand): string {
+function program(r: Rand, sums: boolean): string {
   const count = 2 + Math.floor(r() * 5);
-  const body = Array.from({ length: count }, () => statement(r));
+  const body = Array.from({ length: count }, () => statement(r, sums));
   // a later `const tK` must not repeat an earlier one
   const seen = new Set<string>();
   const unique = body.filter((st) => {
@@ -133,11 +155,13 @@ describe("random programs over arrays", () => {
   it(
     `${SEEDS.length} programs: the gradient matches the interpreters and central differences`,
     async () => {
+      let fused = 0;
       for (const seed of SEEDS) {
         const r = mulberry32(seed);
-        const source = program(r);
+        const source = program(r, seed % 3 === 0);
         const where = `\n(seed ${seed})\n${source}`;
         const result = await compileText("random.ts", source);
+        if (result.code?.includes("each iteration is reversed as it ends")) fused++;
         expect(
           result.diagnostics.map((d) => d.message),
           `diagnostics${where}`,
@@ -172,6 +196,8 @@ describe("random programs over arrays", () => {
           });
         }
       }
+      // the programs of sums do reach the loops reversed iteration by iteration
+      if (SEEDS.length >= 100) expect(fused, "programs with a loop reversed iteration by iteration").toBeGreaterThan(SEEDS.length / 20);
     },
     60_000 + 100 * SEEDS.length,
   );
