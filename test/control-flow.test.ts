@@ -84,6 +84,8 @@ interface Ctx {
   /** Statements still allowed (keeps programs small). */
   budget: number;
   loops: boolean;
+  /** A program of sums: `acc` is only added to (`acc += e`, in loops too) and every return adds it. */
+  sums: boolean;
 }
 
 interface Where {
@@ -261,7 +263,7 @@ function ifStatement(ctx: Ctx, s: Scope, w: Where, lines: string[]): void {
 /** `if (c) break;`, `if (c) continue;`, `if (c) return e;` */
 function jump(ctx: Ctx, s: Scope, w: Where, lines: string[]): void {
   const kind = jumpKind(ctx, w);
-  lines.push(`if (${condition(ctx, s)}) ${kind === "return" ? `return ${expr(ctx, s)};` : `${kind};`}`);
+  lines.push(`if (${condition(ctx, s)}) ${kind === "return" ? `return ${returned(ctx, expr(ctx, s))};` : `${kind};`}`);
 }
 
 function jumpKind(ctx: Ctx, w: Where): string {
@@ -388,7 +390,8 @@ function block(ctx: Ctx, outer: Scope, w: Where, count: number, mayEndInJump: bo
     ctx.budget--;
     const options: [number, () => void][] = [
       [looping ? 2 : 4, () => declaration(ctx, s, lines)],
-      [looping ? 7 : 4, () => assignment(ctx, s, w, lines)],
+      // (in a program of sums, loops mostly add to the sum: a loop that changes another variable is not a sum)
+      [looping ? (ctx.sums ? 2 : 7) : 4, () => assignment(ctx, s, w, lines)],
       [w.ifDepth < DEPTH ? 3 : 0, () => ifStatement(ctx, s, w, lines)],
       [w.ifDepth < DEPTH ? 1 : 0, () => assignedInBranches(ctx, s, lines)],
       [w.loopDepth < DEPTH && !w.inSwitch ? 3 : 0, () => forLoop(ctx, s, w, lines)],
@@ -396,6 +399,7 @@ function block(ctx: Ctx, outer: Scope, w: Where, count: number, mayEndInJump: bo
       [w.loopDepth < DEPTH && !w.inSwitch ? 1 : 0, () => activeIndexLoop(ctx, s, w, lines)],
       [looping && w.ifDepth < DEPTH && !w.inSwitch ? 1 : 0, () => switchStatement(ctx, s, w, lines, index)],
       [w.canBreak || w.canContinue ? 3 : w.ifDepth > 0 || n > 0 ? 1 : 0, () => jump(ctx, s, w, lines)],
+      [ctx.sums ? (looping ? 8 : 2) : 0, () => lines.push(`acc ${pick(ctx.g, ["+=", "-="])} ${expr(ctx, s, 2, true)};`)],
     ];
     const total = options.reduce((a, [weight]) => a + weight, 0);
     let r = int(g, 0, total - 1);
@@ -410,23 +414,26 @@ function block(ctx: Ctx, outer: Scope, w: Where, count: number, mayEndInJump: bo
   // the end of a branch may jump unconditionally
   if (mayEndInJump && chance(g, 30)) {
     const kind = jumpKind(ctx, w);
-    lines.push(kind === "return" ? `return ${expr(ctx, s)};` : `${kind};`);
+    lines.push(kind === "return" ? `return ${returned(ctx, expr(ctx, s))};` : `${kind};`);
   }
   return lines.map((l) => "  " + l);
 }
 
-function program(g: Gen): Program {
+/** What a return gives: in a program of sums, plus the sum (its adjoint is then the seed's, known before every loop). */
+const returned = (ctx: Ctx, e: string) => (ctx.sums ? `${e} + acc` : e);
+
+function program(g: Gen, sums = false): Program {
   const params = int(g, 1, 3);
   const names = Array.from({ length: params }, (_, i) => `p${i}`);
-  const ctx: Ctx = { g, next: 0, budget: BIG ? int(g, 6, 24) : int(g, 3, 10), loops: false };
+  const ctx: Ctx = { g, next: 0, budget: BIG ? int(g, 6, 24) : int(g, 3, 10), loops: false, sums };
   const top: Scope = { readable: [...names], active: [...names], mutable: [...names], flags: [], indices: [] };
   const where: Where = { loopDepth: 0, ifDepth: 0, canBreak: false, canContinue: false, inSwitch: false, trips: 1 };
-  const lines = block(ctx, top, where, 8, false).map((l) => l.slice(2));
+  const lines = [...(sums ? ["let acc = 0;"] : []), ...block(ctx, top, where, 8, false).map((l) => l.slice(2))];
   // the result reads the last top-level locals and more
   const declared = lines.filter((l) => /^let v\d+(: number)?[ ;]/.test(l)).map((l) => l.split(/[ :;]/)[1]);
   const visible: Scope = { readable: [...names, ...declared], active: [...names, ...declared], mutable: [], flags: [], indices: [] };
   const terms = [...declared.slice(-3), expr(ctx, visible, 2, true)];
-  lines.push(`return ${terms.join(" + ")};`);
+  lines.push(`return ${returned(ctx, terms.join(" + "))};`);
   const header = names.map((p) => `${p}: number`).join(", ");
   const text = `/** @differentiable */\nexport function f(${header}): number {\n${lines.map((l) => "  " + l).join("\n")}\n}\n`;
   const wrt = params >= 2 && chance(g, 30) ? names.filter(() => chance(g, 50)) : [];
@@ -500,7 +507,7 @@ const KNOWN_BUGS: { name: string; matches: (diagnostics: string[], crash?: strin
 const generated: { source: string; code: string }[] = [];
 
 /** What the property saw: programs checked, gradients judged by central differences or skipped (a path changes within a step), ... */
-const stats = { runs: 0, loops: 0, stacks: 0, checked: 0, skipped: 0, wrt: 0 };
+const stats = { runs: 0, loops: 0, stacks: 0, checked: 0, skipped: 0, wrt: 0, fused: 0 };
 
 /** Every check on one program at one point (throws with the source on failure). */
 async function checkProgram(p: Program, args: number[]): Promise<void> {
@@ -528,6 +535,7 @@ async function checkProgram(p: Program, args: number[]): Promise<void> {
   expect(here.value, `traced copy${where}`).toBe(value);
   stats.runs++;
   if (p.loops) stats.loops++;
+  if (result.code!.includes("each iteration is reversed as it ends")) stats.fused++;
 
   // values: the same operations in the same order, bit for bit
   expect(interpret(fn.ir, args).value, `IR interpreter's value${where}`).toBe(value);
@@ -633,24 +641,27 @@ const pointFor = (g: Gen, n: number) => Array.from({ length: n }, () => g(fc.dou
 
 // ---- the tests --------------------------------------------------------------------------------
 
-// Fixed seeds; ADC_CF_SEED=<n> ADC_CF_RUNS=<m> explores further (the counts below then differ).
-const RUNS: [number, number][] = process.env.ADC_CF_RUNS
-  ? [[Number(process.env.ADC_CF_SEED ?? Date.now() % 100000), Number(process.env.ADC_CF_RUNS)]]
+// Fixed seeds: [seed, programs, programs of sums]; ADC_CF_SEED=<n> ADC_CF_RUNS=<m> explores
+// further (ADC_CF_SUMS=1: programs of sums; the counts below then differ).
+const RUNS: [number, number, boolean][] = process.env.ADC_CF_RUNS
+  ? [[Number(process.env.ADC_CF_SEED ?? Date.now() % 100000), Number(process.env.ADC_CF_RUNS), process.env.ADC_CF_SUMS === "1"]]
   : [
-      [20240611, 75],
-      [977, 75],
+      [20240611, 75, false],
+      [977, 75, false],
       // its program 580 made code that did not run (a gradient declared inside a guard)
-      [777, 600],
+      [777, 600, false],
+      // sums, with jumps out of the loops that add to them: loops reversed iteration by iteration
+      [4711, 200, true],
     ];
 
 describe("random programs with control flow", () => {
   it(
     "original, IR interpreter, adjoint interpreter and emitted code agree; stacks are emptied",
     async () => {
-      for (const [seed, numRuns] of RUNS) {
+      for (const [seed, numRuns, sums] of RUNS) {
         await fc.assert(
           fc.asyncProperty(fc.gen(), async (g) => {
-            const p = program(g);
+            const p = program(g, sums);
             await checkProgram(p, pointFor(g, p.params));
           }),
           // shrinking recompiles every candidate: it is cut short (a failure is still reported, with
@@ -675,6 +686,8 @@ describe("random programs with control flow", () => {
       expect(stats.loops, summary).toBeGreaterThan(stats.runs / 2);
       expect(stats.stacks, summary).toBeGreaterThan(stats.runs / 10);
       expect(stats.wrt, summary).toBeGreaterThan(total / 20);
+      const sumsRuns = RUNS.reduce((a, [, n, sums]) => a + (sums ? n : 0), 0);
+      expect(stats.fused, summary).toBeGreaterThan(sumsRuns / 20);
     },
     60_000 + 1000 * RUNS.reduce((a, [, n]) => a + n, 0),
   );
