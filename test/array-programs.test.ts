@@ -9,12 +9,14 @@
 // Every third program is one of sums: s is only added to (but for a loop whose term reads s),
 // and some loops add terms of the parameters alone, which the reverse sweep reverses iteration
 // by iteration inside the forward loop (3-reverse/fuse-sum-loops.ts); removing its check that
-// the sum is only added to makes this test fail.
+// the sum is only added to makes this test fail. Some add the ReLU of a sum, whose reverse skips
+// the loop when the ReLU is off (3-reverse/guard-zero-adjoints.ts; a flipped condition fails it).
 // ADC_ARRAY_RUNS sets the number of programs (default 400), ADC_ARRAY_SEED the first seed; by
 // default the seeds of programs that once failed are run too.
 import { describe, expect, it } from "vitest";
 import { compileText } from "../compiler/index.js";
 import { interpret } from "../compiler/ir/interpret.js";
+import { adjStmtsOf } from "../compiler/ir/adjoint.js";
 import { interpretAdjoint } from "../compiler/ir/interpret-adjoint.js";
 import { loadModule } from "./helpers/load.js";
 
@@ -93,6 +95,9 @@ function statement(r: Rand, sums: boolean): string {
           () =>
             `for (let i = 0; i < N; i++) {\n    if (i % 2 === 0) s += ${expr(r, "params", "i")};\n    else s -= 0.5 * ${expr(r, "params", "i")};\n  }`,
           () => `for (let q = 0; q < R; q++) {\n    for (let i = 0; i < N; i++) s += W[q][i] * ${expr(r, "params", "i")};\n  }`,
+          // a ReLU of a sum: its reverse skips the loop when the ReLU is off (guard-zero-adjoints)
+          () =>
+            `{\n    let u = 0;\n    for (let i = 0; i < N; i++) u += ${expr(r, "params", "i")};\n    s += ${pick(r, ["Math.max(u, 0)", "u > 0 ? u : 0", "Math.min(0.5 * u, 0)"])};\n  }`,
           // not a sum: a term reads s (must not be reversed iteration by iteration)
           () => `for (let i = 0; i < N; i++) s += ${expr(r, "params", "i")} * (1 + 0.1 * s);`,
         ]
@@ -156,12 +161,14 @@ describe("random programs over arrays", () => {
     `${SEEDS.length} programs: the gradient matches the interpreters and central differences`,
     async () => {
       let fused = 0;
+      let guarded = 0;
       for (const seed of SEEDS) {
         const r = mulberry32(seed);
         const source = program(r, seed % 3 === 0);
         const where = `\n(seed ${seed})\n${source}`;
         const result = await compileText("random.ts", source);
         if (result.code?.includes("each iteration is reversed as it ends")) fused++;
+        if ([...adjStmtsOf(result.functions[0].adjoint.reverse)].some((x) => x.kind === "guard")) guarded++;
         expect(
           result.diagnostics.map((d) => d.message),
           `diagnostics${where}`,
@@ -198,6 +205,8 @@ describe("random programs over arrays", () => {
       }
       // the programs of sums do reach the loops reversed iteration by iteration
       if (SEEDS.length >= 100) expect(fused, "programs with a loop reversed iteration by iteration").toBeGreaterThan(SEEDS.length / 20);
+      if (SEEDS.length >= 100)
+        expect(guarded, "programs whose reverse skips a loop under a ReLU's condition").toBeGreaterThan(SEEDS.length / 80);
     },
     60_000 + 100 * SEEDS.length,
   );
