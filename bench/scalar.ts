@@ -23,7 +23,7 @@ import { performance } from "node:perf_hooks";
 import { compileText } from "../compiler/index.js";
 import { expr50, neuron } from "./functions.js";
 import { expr50Hand, neuronHand, type Expr50GradRecord, type NeuronGradRecord } from "./hand.js";
-import { interleave, median, quantile } from "./harness.js";
+import { interleave, median, quantile, positiveOption } from "./harness.js";
 
 // ---------------------------------------------------------------------------------------
 // 1. Generate bench/functions.grad.ts with the current compiler.
@@ -384,12 +384,7 @@ function report(w: Workload, m: Measured, rounds: number): { ratio: number; line
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const opt = (name: string, dflt: number) => {
-    const i = argv.indexOf(name);
-    const v = i >= 0 ? Number(argv[i + 1]) : dflt;
-    if (!(v > 0)) throw new Error(`${name} needs a positive number`);
-    return v;
-  };
+  const opt = (name: string, dflt: number) => positiveOption(argv, name, dflt);
   const rounds = Math.round(opt("--rounds", 61));
   const targetMs = opt("--ms", 20);
   const warmup = 5;

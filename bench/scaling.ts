@@ -32,7 +32,7 @@ import { performance } from "node:perf_hooks";
 import { compileText } from "../compiler/index.js";
 import { euler } from "./euler-functions.js";
 import { deepLoss } from "./scaling-functions.js";
-import { interleave, median } from "./harness.js";
+import { interleave, median, positiveOption } from "./harness.js";
 
 // ---------------------------------------------------------------------------------------
 // 1. Generate the .grad.ts files with the current compiler.
@@ -678,12 +678,7 @@ function table(title: string, sizeName: string, ms: Measured[], bytesToo: boolea
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const opt = (name: string, dflt: number) => {
-    const i = argv.indexOf(name);
-    const v = i >= 0 ? Number(argv[i + 1]) : dflt;
-    if (!(v > 0)) throw new Error(`${name} needs a positive number`);
-    return v;
-  };
+  const opt = (name: string, dflt: number) => positiveOption(argv, name, dflt);
   const rounds = Math.round(opt("--rounds", 41));
   const targetMs = opt("--ms", 8);
   const t0 = performance.now();
