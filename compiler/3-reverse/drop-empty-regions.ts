@@ -3,7 +3,8 @@
 // iteration to the next (`p += 0.6` in a loop: dp passes through unchanged) becomes
 // `for (let k = n - 1; k >= 0; k--) {}`. Such a loop goes, with the trip count the forward sweep
 // kept for it; an if left with two empty branches goes with the decision bits it pushed.
-// (Dead adjoints, which leave regions empty too, are removed earlier: dead-adjoints.ts.)
+// (Dead adjoints, which leave regions empty too, are removed earlier: dead-adjoints.ts. This
+// runs before guard-zero-adjoints.ts, so there are no guards yet.)
 import type { AdjStmt, Adjoint } from "../ir/adjoint.js";
 
 export function dropEmptyRegions(a: Adjoint): Adjoint {
@@ -23,10 +24,6 @@ export function dropEmptyRegions(a: Adjoint): Adjoint {
         if (then.length > 0 || otherwise.length > 0) return [{ ...st, then, else: otherwise }];
         bits.delete(st.region.id);
         return [];
-      }
-      if (st.kind === "guard") {
-        const body = visit(st.body);
-        return body.length > 0 ? [{ ...st, body }] : [];
       }
       return [st];
     });
