@@ -281,8 +281,8 @@ class FunctionEmitter {
   private readonly a: Adjoint;
   private readonly s: Structure;
   private readonly ops = new Map<ValueId, Op>();
-  /** The booleans loops carry (computed on first use). */
-  private loopFlags: Set<ValueId> | undefined;
+  /** The booleans loops carry (`let b = false; for (…) b = b || …`). */
+  private readonly loopFlags = new Set<ValueId>();
   private readonly inlined = new Set<ValueId>();
   private readonly hoisted = new Set<ValueId>();
   private readonly names: FunctionNames;
@@ -340,6 +340,8 @@ class FunctionEmitter {
     const forwardFunc = { ...this.a.func, body: this.a.forward };
     this.s = structure(forwardFunc);
     for (const op of opsOf(this.a.func.body)) this.ops.set(op.result, op);
+    for (const r of regions(this.a.func.body))
+      if (r.kind === "loop") for (const c of r.carried) if (this.a.func.values[c.phi].type === "boolean") this.loopFlags.add(c.phi);
     for (const op of opsOf(this.a.forward)) if (op.prim !== "store") this.forwardOps.add(op.result);
     this.planFusion(this.a.forward, this.a.reverse);
     this.chooseInlined();
@@ -1002,12 +1004,7 @@ class FunctionEmitter {
   private readsLoopFlag(v: ValueId): boolean {
     const op = this.ops.get(v);
     if (!op) return false;
-    const flags = (this.loopFlags ??= new Set(
-      [...regions(this.a.func.body)].flatMap((r) =>
-        r.kind === "loop" ? r.carried.filter((c) => this.a.func.values[c.phi].type === "boolean").map((c) => c.phi) : [],
-      ),
-    ));
-    return op.args.some((x) => x.kind === "value" && (flags.has(x.id) || (this.inlined.has(x.id) && this.readsLoopFlag(x.id))));
+    return op.args.some((x) => x.kind === "value" && (this.loopFlags.has(x.id) || (this.inlined.has(x.id) && this.readsLoopFlag(x.id))));
   }
 
   // `if (at_x === buf_x.length) buf_x = stack_x.grow(); buf_x[at_x++] = x;`
